@@ -1,0 +1,35 @@
+"""Narrative text for notebooks: catalog entries rendered as Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from IPython.display import Markdown
+
+from policingstudy.i18n import t
+from policingstudy.report.numbers import Numbers
+from policingstudy.types import Lang
+
+
+def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any) -> Markdown:
+    """Return the catalog text ``key`` in ``lang`` as Markdown, with numbers filled in.
+
+    Parameters
+    ----------
+    key
+        Catalog key (``namespace.name``).
+    lang
+        Language code.
+    numbers
+        Named numbers whose formatted values fill ``{name}`` fields.
+    **fields
+        Further (non-numeric) fields.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        Displayable Markdown.
+    """
+    values = dict(numbers.text(lang)) if numbers is not None else {}
+    values.update(fields)
+    return Markdown(t(key, lang, **values))

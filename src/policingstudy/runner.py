@@ -1,0 +1,423 @@
+"""Execute the notebooks with papermill, once per language, into ``reports/``.
+
+For each notebook stem and language the runner writes ``reports/<lang>/<stem>.ipynb`` (executed),
+``reports/<lang>/<stem>.html`` (code hidden, images embedded) and ``reports/numbers/<stem>.json``
+(the numbers the text quotes, identical across languages), then ``reports/index.html`` and
+``reports/run.json``. Every file is written to a temporary path and moved into place, so an
+interrupted run leaves no partial output. A content-hash cache skips notebook × language pairs whose
+notebook, parameters, inputs and package source are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from policingstudy.errors import NotebookError, UsageError
+from policingstudy.io import remove_stale_temporaries, write_bytes, write_json, write_text
+from policingstudy.notebook_params import (
+    Override,
+    Parameter,
+    declared_parameters,
+    resolve_overrides,
+)
+from policingstudy.paths import ProjectPaths
+from policingstudy.report.numbers import MIMETYPE
+from policingstudy.runinfo import input_hashes, run_metadata
+from policingstudy.types import LANGS, Lang, check_option
+
+DEFAULT_TIMEOUT = 600
+CACHE_DIR = ".cache"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook in one language, with its typed parameters."""
+
+    stem: str
+    lang: Lang
+    notebook: Path
+    parameters: dict[str, Any]
+
+
+@dataclass
+class JobResult:
+    """What happened to a :class:`Job`."""
+
+    stem: str
+    lang: Lang
+    status: str  # "ok", "cached" or "failed"
+    duration: float
+    parameters: dict[str, Any]
+    error: str = ""
+    cell: int | None = None
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+
+def notebooks(paths: ProjectPaths) -> dict[str, Path]:
+    """Return the project's notebooks by stem (``notebooks/*.ipynb``, sorted)."""
+    return {p.stem: p for p in sorted(paths.notebooks.glob("*.ipynb")) if not p.name.startswith("_")}
+
+
+def list_parameters(paths: ProjectPaths) -> dict[str, list[Parameter]]:
+    """Return every notebook's declared parameters (raises for a notebook without the cell)."""
+    return {stem: declared_parameters(path) for stem, path in notebooks(paths).items()}
+
+
+def plan(
+    paths: ProjectPaths,
+    *,
+    langs: Iterable[str] = LANGS,
+    only: Iterable[str] = (),
+    overrides: Iterable[Override] = (),
+) -> list[Job]:
+    """Check languages, notebook names and parameter overrides, and return the jobs.
+
+    Nothing is executed or written. Every problem raises a :class:`UsageError` (exit code 2).
+    """
+    chosen_langs = [check_option(lang, LANGS, name="--lang") for lang in langs]
+    if not chosen_langs:
+        raise UsageError("--lang: expected at least one of en, kk, ru")
+    available = notebooks(paths)
+    selected = list(only) or list(available)
+    unknown = [name for name in selected if name not in available]
+    if unknown:
+        raise UsageError(
+            f"--only: unknown notebook(s) {unknown}; expected one of {sorted(available)}"
+        )
+    declared = {stem: declared_parameters(available[stem]) for stem in selected}
+    for stem, params in declared.items():
+        if "lang" not in {p.name for p in params}:
+            raise UsageError(
+                f"notebook {stem}: the parameters cell must declare the standard parameter 'lang'"
+            )
+    typed = resolve_overrides(declared, list(overrides))
+    jobs = []
+    for stem in selected:
+        defaults = {p.name: p.default for p in declared[stem]}
+        for lang in chosen_langs:
+            jobs.append(Job(stem, lang, available[stem], {**defaults, **typed[stem], "lang": lang}))
+    return jobs
+
+
+def _source_digest(paths: ProjectPaths) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(paths.package.rglob("*")):
+        if file.is_file() and file.suffix in {".py", ".yaml", ".mplstyle", ".csv", ".json"}:
+            digest.update(file.relative_to(paths.package).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(job: Job, inputs_digest: str, source_digest: str) -> str:
+    """Return the content hash deciding whether ``job`` must run again."""
+    digest = hashlib.sha256()
+    digest.update(job.notebook.read_bytes())
+    digest.update(json.dumps(job.parameters, sort_keys=True).encode())
+    digest.update(inputs_digest.encode())
+    digest.update(source_digest.encode())
+    return digest.hexdigest()
+
+
+def _outputs(paths: ProjectPaths, job: Job) -> tuple[Path, Path, Path]:
+    lang_dir = paths.reports / job.lang
+    return (
+        lang_dir / f"{job.stem}.ipynb",
+        lang_dir / f"{job.stem}.html",
+        paths.reports / "numbers" / f"{job.stem}.json",
+    )
+
+
+def _key_file(paths: ProjectPaths, job: Job) -> Path:
+    return paths.reports / CACHE_DIR / job.lang / f"{job.stem}.key"
+
+
+def extract_numbers(nb: nbformat.NotebookNode) -> dict[str, Any]:
+    """Collect the numbers a notebook published (see :meth:`Numbers.publish`)."""
+    numbers: dict[str, Any] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if MIMETYPE in data:
+                numbers.update(data[MIMETYPE])
+    return dict(sorted(numbers.items()))
+
+
+def to_html(nb: nbformat.NotebookNode, lang: Lang, title: str) -> str:
+    """Convert an executed notebook to standalone HTML with code cells hidden."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=config, template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body.replace("<html>", f'<html lang="{lang}">', 1)
+
+
+def _kernel_manager_class() -> type:
+    """A kernel manager that starts ipykernel in this interpreter, ignoring user kernelspecs."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import KernelManager
+
+    class ThisInterpreterKernelManager(KernelManager):  # type: ignore[misc]
+        @property
+        def kernel_spec(self) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name=f"Python {sys.version_info.major}.{sys.version_info.minor}",
+                language="python",
+                resource_dir="",
+            )
+
+    return ThisInterpreterKernelManager
+
+
+def execute(job: Job, paths: ProjectPaths, work: Path, timeout: int) -> JobResult:
+    """Run one job with papermill into ``work`` and move complete outputs into ``reports/``.
+
+    A failing notebook still gets its executed ``.ipynb`` and ``.html`` (showing the error), but no
+    numbers file and no cache key.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    tmp_nb = work / f"{job.stem}.{job.lang}.ipynb"
+    error, cell = "", None
+    try:
+        papermill.execute_notebook(
+            str(job.notebook),
+            str(tmp_nb),
+            parameters=job.parameters,
+            kernel_name="python3",
+            kernel_manager_class=_kernel_manager_class(),
+            progress_bar=False,
+            cwd=str(paths.root),
+            execution_timeout=timeout,
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        error, cell = f"{exc.ename}: {exc.evalue}", exc.exec_count
+    except Exception as exc:  # kernel death, timeout: reported, other notebooks go on
+        error = f"{type(exc).__name__}: {exc}"
+    if not tmp_nb.exists():
+        return JobResult(
+            job.stem, job.lang, "failed", time.perf_counter() - start, job.parameters, error, cell
+        )
+    nb = nbformat.read(tmp_nb, as_version=4)
+    numbers = extract_numbers(nb) if not error else {}
+    title = nb.metadata.get("title") or job.stem
+    html = to_html(nb, job.lang, str(title))
+    ipynb_path, html_path, _ = _outputs(paths, job)
+    write_text(ipynb_path, nbformat.writes(nb))
+    write_text(html_path, html)
+    status = "failed" if error else "ok"
+    return JobResult(
+        job.stem, job.lang, status, time.perf_counter() - start, job.parameters, error, cell, numbers
+    )
+
+
+class Progress:
+    """Notebooks done / total: one updating line on a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int, stream: Any = None) -> None:
+        self.total, self.done = total, 0
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._lock = threading.Lock()
+
+    def update(self, result: JobResult) -> None:
+        """Report one finished job."""
+        with self._lock:
+            self.done += 1
+            line = (
+                f"[{self.done}/{self.total}] {result.stem} ({result.lang}) {result.status} "
+                f"{result.duration:.1f}s"
+            )
+            if self.tty:
+                end = "\n" if self.done == self.total else ""
+                self.stream.write("\r\x1b[2K" + line + end)
+            else:
+                self.stream.write(line + "\n")
+            self.stream.flush()
+
+
+@dataclass
+class RunSummary:
+    """All job results of one run, with run metadata."""
+
+    results: list[JobResult]
+    metadata: dict[str, Any]
+
+    @property
+    def failed(self) -> list[JobResult]:
+        """The failed jobs."""
+        return [r for r in self.results if r.status == "failed"]
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines."""
+        out = [
+            f"{r.stem} [{r.lang}]: {r.status} ({r.duration:.1f}s)"
+            + (f" - cell {r.cell}: {r.error}" if r.error else "")
+            for r in sorted(self.results, key=lambda r: (r.stem, r.lang))
+        ]
+        counts = {s: sum(r.status == s for r in self.results) for s in ("ok", "cached", "failed")}
+        out.append(
+            f"{counts['ok']} executed, {counts['cached']} cached, {counts['failed']} failed; "
+            f"reports in {self.metadata['reports']}"
+        )
+        return out
+
+
+def _check_numbers(results: list[JobResult], paths: ProjectPaths) -> None:
+    """Write ``numbers/<stem>.json``; fail jobs whose numbers differ across languages."""
+    by_stem: dict[str, list[JobResult]] = {}
+    for result in results:
+        by_stem.setdefault(result.stem, []).append(result)
+    for stem, group in by_stem.items():
+        fresh = [r for r in group if r.status == "ok"]
+        if not fresh:
+            continue
+        numbers_path = paths.reports / "numbers" / f"{stem}.json"
+        reference = fresh[0].numbers
+        if any(r.status == "cached" for r in group) and numbers_path.exists():
+            reference = json.loads(numbers_path.read_text(encoding="utf-8"))
+        for result in fresh:
+            if result.numbers != reference:
+                keys = sorted(
+                    k
+                    for k in set(result.numbers) | set(reference)
+                    if result.numbers.get(k) != reference.get(k)
+                )
+                result.status = "failed"
+                result.error = (
+                    f"numbers differ from the other languages' for {keys[:10]}: "
+                    "numbers must not depend on the language"
+                )
+        if all(r.status == "ok" for r in fresh):
+            write_json(numbers_path, reference)
+
+
+def run(
+    paths: ProjectPaths,
+    jobs: list[Job],
+    *,
+    n_jobs: int | None = None,
+    force: bool = False,
+    timeout: int = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+    on_result: Callable[[JobResult], None] | None = None,
+) -> RunSummary:
+    """Execute ``jobs`` (cached ones skipped unless ``force``) and write the index page.
+
+    Parameters
+    ----------
+    paths
+        Project folders.
+    jobs
+        From :func:`plan`.
+    n_jobs
+        Notebooks run in parallel (default: number of cores).
+    force
+        Re-execute even when the cache key matches.
+    timeout
+        Seconds per cell before the notebook fails.
+    progress
+        Progress display (default: to stderr).
+    on_result
+        Called after each job.
+
+    Returns
+    -------
+    RunSummary
+        Results and metadata; ``summary.failed`` is empty on success.
+    """
+    started = time.time()
+    remove_stale_temporaries(paths.reports)
+    inputs = input_hashes(paths)
+    inputs_digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    source_digest = _source_digest(paths)
+    progress = progress or Progress(len(jobs))
+    results: list[JobResult] = []
+    pending: list[tuple[Job, str]] = []
+    for job in jobs:
+        key = cache_key(job, inputs_digest, source_digest)
+        key_file = _key_file(paths, job)
+        complete = all(p.exists() for p in _outputs(paths, job))
+        if not force and complete and key_file.exists() and key_file.read_text() == key:
+            result = JobResult(job.stem, job.lang, "cached", 0.0, job.parameters)
+            results.append(result)
+            progress.update(result)
+        else:
+            pending.append((job, key))
+    workers = max(1, n_jobs or os.cpu_count() or 1)
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".tmp-run-", dir=paths.reports) as tmp:
+        work = Path(tmp)
+        executor = ThreadPoolExecutor(max_workers=workers)
+        try:
+            futures = {executor.submit(execute, job, paths, work, timeout): (job, key)
+                       for job, key in pending}
+            for future in as_completed(futures):
+                job, key = futures[future]
+                result = future.result()
+                results.append(result)
+                if result.status == "ok":
+                    write_text(_key_file(paths, job), key)
+                else:
+                    _key_file(paths, job).unlink(missing_ok=True)
+                progress.update(result)
+                if on_result:
+                    on_result(result)
+        except BaseException:
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        executor.shutdown(wait=True)
+    _check_numbers(results, paths)
+    for result in results:
+        if result.status == "failed":
+            _key_file(paths, Job(result.stem, result.lang, Path(), {})).unlink(missing_ok=True)
+    metadata = run_metadata(paths, started=started, inputs=inputs)
+    summary = RunSummary(results, metadata)
+    write_index(paths, summary)
+    return summary
+
+
+def write_index(paths: ProjectPaths, summary: RunSummary) -> None:
+    """Write ``reports/run.json`` and ``reports/index.html`` for a finished run."""
+    from policingstudy.report.index_page import render_index
+
+    payload = {
+        **summary.metadata,
+        "results": [asdict(r) for r in sorted(summary.results, key=lambda r: (r.stem, r.lang))],
+    }
+    write_json(paths.reports / "run.json", payload)
+    write_bytes(paths.reports / "index.html", render_index(payload).encode("utf-8"))
+
+
+def raise_on_failure(summary: RunSummary) -> None:
+    """Raise :class:`NotebookError` listing the failed notebooks, if any."""
+    if summary.failed:
+        listed = "; ".join(
+            f"{r.stem} [{r.lang}] cell {r.cell}: {r.error}" for r in summary.failed
+        )
+        raise NotebookError(f"{len(summary.failed)} notebook run(s) failed: {listed}")

@@ -1,0 +1,50 @@
+"""Shared fixtures: the project root, the external-data mirror, and a matplotlib backend."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    """The repository this test suite belongs to."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The offline mirror of external data (``POLICINGSTUDY_MIRROR``), or skip.
+
+    Tests that need external files use this fixture (or ``external_dir``); they skip with a
+    reason when neither the mirror nor a cached download under ``data/raw/external`` exists.
+    """
+    value = os.environ.get("POLICINGSTUDY_MIRROR")
+    if value and Path(value).is_dir():
+        return Path(value).resolve()
+    pytest.skip(
+        "external data mirror not available: set POLICINGSTUDY_MIRROR to a copy of "
+        "shared/mirror (see README, 'External data')"
+    )
+
+
+@pytest.fixture(scope="session")
+def external_dir() -> Path:
+    """A folder laid out as ``<source_id>/<file>``: the cache if complete, else the mirror."""
+    cache = ROOT / "data" / "raw" / "external"
+    value = os.environ.get("POLICINGSTUDY_MIRROR")
+    if value and Path(value).is_dir():
+        return Path(value).resolve()
+    if cache.is_dir() and any(cache.iterdir()):
+        return cache
+    pytest.skip(
+        "no external data: neither POLICINGSTUDY_MIRROR nor a cached download in "
+        "data/raw/external (run `policingstudy fetch`)"
+    )
