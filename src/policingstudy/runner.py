@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -112,11 +113,15 @@ def plan(
     return jobs
 
 
-def _source_digest(paths: ProjectPaths) -> str:
+def _source_digest() -> str:
+    """Hash the source of the policingstudy package that the kernels will import."""
+    import policingstudy
+
+    package = Path(policingstudy.__file__).parent
     digest = hashlib.sha256()
-    for file in sorted(paths.package.rglob("*")):
+    for file in sorted(package.rglob("*")):
         if file.is_file() and file.suffix in {".py", ".yaml", ".mplstyle", ".csv", ".json"}:
-            digest.update(file.relative_to(paths.package).as_posix().encode())
+            digest.update(file.relative_to(package).as_posix().encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()
 
@@ -170,7 +175,7 @@ def to_html(nb: nbformat.NotebookNode, lang: Lang, title: str) -> str:
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body.replace("<html>", f'<html lang="{lang}">', 1)
+    return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
 
 
 def _kernel_manager_class() -> type:
@@ -179,6 +184,11 @@ def _kernel_manager_class() -> type:
     from jupyter_client.manager import KernelManager
 
     class ThisInterpreterKernelManager(KernelManager):  # type: ignore[misc]
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(Path(tempfile.mkdtemp(prefix="policingstudy-kernel-")) / "k"))
+            super().__init__(**kwargs)
+
         @property
         def kernel_spec(self) -> KernelSpec:
             return KernelSpec(
@@ -189,6 +199,22 @@ def _kernel_manager_class() -> type:
             )
 
     return ThisInterpreterKernelManager
+
+
+def _source_cell_number(executed: Path, cell_index: int) -> int:
+    """Return the 1-based position of a failing cell in the source notebook.
+
+    papermill inserts an ``injected-parameters`` cell; it does not count.
+    """
+    if executed.exists():
+        nb = nbformat.read(executed, as_version=4)
+        injected = [
+            i for i, c in enumerate(nb.cells)
+            if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+        ]
+        if injected and injected[0] < cell_index:
+            cell_index -= 1
+    return cell_index + 1
 
 
 def execute(job: Job, paths: ProjectPaths, work: Path, timeout: int) -> JobResult:
@@ -216,7 +242,7 @@ def execute(job: Job, paths: ProjectPaths, work: Path, timeout: int) -> JobResul
             request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
-        error, cell = f"{exc.ename}: {exc.evalue}", exc.exec_count
+        error, cell = f"{exc.ename}: {exc.evalue}", _source_cell_number(tmp_nb, exc.cell_index)
     except Exception as exc:  # kernel death, timeout: reported, other notebooks go on
         error = f"{type(exc).__name__}: {exc}"
     if not tmp_nb.exists():
@@ -355,7 +381,7 @@ def run(
     remove_stale_temporaries(paths.reports)
     inputs = input_hashes(paths)
     inputs_digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-    source_digest = _source_digest(paths)
+    source_digest = _source_digest()
     progress = progress or Progress(len(jobs))
     results: list[JobResult] = []
     pending: list[tuple[Job, str]] = []

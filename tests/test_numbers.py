@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from policingstudy.errors import PolicingStudyError
+from policingstudy.report.numbers import Numbers, format_number
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "digits", "expected"),
+    [
+        (1234567, "en", None, "1,234,567"),
+        (1234567, "kk", None, "1\u00a0234\u00a0567"),
+        (0.8151, "ru", 3, "0,815"),
+        (-0.0399, "en", 3, "-0.040"),
+        (64.8, "kk", 1, "64,8"),
+    ],
+)
+def test_format_number(value, lang, digits, expected):
+    assert format_number(value, lang, digits) == expected
+
+
+def test_numbers_converts_numpy_and_sorts():
+    nums = Numbers()
+    nums.add("b", np.int64(3))
+    nums.add("a", np.float64(0.5))
+    assert nums.as_dict() == {"a": 0.5, "b": 3}
+    assert type(nums["b"]) is int
+
+
+def test_numbers_refuses_conflicting_values():
+    nums = Numbers()
+    nums.add("n", 1)
+    with pytest.raises(PolicingStudyError, match="recorded twice"):
+        nums.add("n", 2)
+
+
+def test_numbers_refuses_nan():
+    with pytest.raises(PolicingStudyError, match="finite"):
+        Numbers().add("x", float("nan"))
