@@ -85,7 +85,7 @@ LAYERS = {
     "tables": 4, "geo": 4, "thesis": 4, "dataset": 4,
     "analysis": 5,
     "report": 6,
-    "runinfo": 7, "runner": 7, "cli": 7, "testing": 7,
+    "pipeline": 7, "runinfo": 7, "runner": 7, "cli": 7, "testing": 7,
 }
 
 

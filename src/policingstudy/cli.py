@@ -64,7 +64,7 @@ def _cmd_list(paths: ProjectPaths, _: argparse.Namespace) -> int:
 
 
 def _cmd_validate(paths: ProjectPaths, _: argparse.Namespace) -> int:
-    from policingstudy.tables import validate_all
+    from policingstudy.pipeline import validate_all
 
     tables = validate_all(paths)
     print(f"valid: {len(tables)} tables ({', '.join(sorted(tables))})")
@@ -72,7 +72,7 @@ def _cmd_validate(paths: ProjectPaths, _: argparse.Namespace) -> int:
 
 
 def _cmd_build(paths: ProjectPaths, _: argparse.Namespace) -> int:
-    from policingstudy.tables import build
+    from policingstudy.pipeline import build
 
     written = build(paths)
     print(f"wrote {len(written)} files to {paths.processed}")
@@ -95,7 +95,7 @@ def _cmd_fetch(paths: ProjectPaths, args: argparse.Namespace) -> int:
 def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
     from policingstudy.notebook_params import parse_override
     from policingstudy.runner import Progress, plan, run
-    from policingstudy.tables import build
+    from policingstudy.pipeline import build
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs: expected a positive integer, got {args.jobs}")

@@ -1,13 +1,7 @@
-"""Raw -> validated -> processed: ``policingstudy build`` and ``policingstudy validate``.
-
-``validate`` reads every raw table and checks it; ``build`` validates, then writes the processed
-tables as CSV and Parquet. Nothing is written unless every check passes, and each file is written
-atomically, so ``data/processed`` never holds a mix of old and new tables from a failed build.
-"""
+"""Processed tables: the thesis tables, writing and reading ``data/processed``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +10,6 @@ from policingstudy.io import write_csv, write_parquet
 from policingstudy.paths import ProjectPaths
 from policingstudy.thesis import load_thesis
 
-Builder = Callable[[ProjectPaths], dict[str, pd.DataFrame]]
 
 
 def thesis_tables(paths: ProjectPaths) -> dict[str, pd.DataFrame]:
@@ -37,36 +30,8 @@ def thesis_tables(paths: ProjectPaths) -> dict[str, pd.DataFrame]:
     return out
 
 
-def builders() -> list[Builder]:
-    """The table builders run by ``build`` and ``validate``, in order."""
-    from policingstudy.dataset import dataset_tables
-
-    return [thesis_tables, dataset_tables]
-
-
-def validate_all(paths: ProjectPaths) -> dict[str, pd.DataFrame]:
-    """Validate every raw table and return the processed tables (nothing written).
-
-    Raises
-    ------
-    DataValidationError
-        Listing every problem found.
-    """
-    tables: dict[str, pd.DataFrame] = {}
-    for builder in builders():
-        tables.update(builder(paths))
-    return tables
-
-
-def build(paths: ProjectPaths) -> list[Path]:
-    """Validate, then write ``data/processed/<name>.csv`` and ``.parquet`` for every table.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
-    tables = validate_all(paths)
+def write_tables(paths: ProjectPaths, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write each table as ``data/processed/<name>.csv`` and ``.parquet`` (atomically)."""
     written = []
     for name, frame in sorted(tables.items()):
         csv_path = paths.processed / f"{name}.csv"
