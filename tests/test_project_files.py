@@ -82,7 +82,7 @@ LAYERS = {
     "errors": 1, "types": 1,
     "paths": 2, "params": 2, "codebook": 2, "i18n": 2, "notebook_params": 2,
     "io": 3, "sources": 3, "schemas": 3, "readers": 3,
-    "tables": 4, "geo": 4, "thesis": 4, "dataset": 4,
+    "tables": 4, "geo": 4, "thesis": 4, "dataset": 4, "survey": 4,
     "analysis": 5,
     "report": 6,
     "pipeline": 7, "runinfo": 7, "runner": 7, "cli": 7, "testing": 7,

@@ -66,7 +66,7 @@ def _cmd_list(paths: ProjectPaths, _: argparse.Namespace) -> int:
 def _cmd_validate(paths: ProjectPaths, _: argparse.Namespace) -> int:
     from policingstudy.pipeline import validate_all
 
-    tables = validate_all(paths)
+    tables = validate_all(paths, mirror_from_env())
     print(f"valid: {len(tables)} tables ({', '.join(sorted(tables))})")
     return 0
 
@@ -74,7 +74,7 @@ def _cmd_validate(paths: ProjectPaths, _: argparse.Namespace) -> int:
 def _cmd_build(paths: ProjectPaths, _: argparse.Namespace) -> int:
     from policingstudy.pipeline import build
 
-    written = build(paths)
+    written = build(paths, mirror_from_env())
     print(f"wrote {len(written)} files to {paths.processed}")
     return 0
 
@@ -104,7 +104,7 @@ def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
     jobs = plan(paths, langs=langs, only=args.only, overrides=overrides)
     if not args.offline:
         _fetch(paths, None, args.mirror)
-    build(paths)
+    build(paths, args.mirror or mirror_from_env())
     summary = run(paths, jobs, n_jobs=args.jobs, force=args.force, timeout=args.timeout,
                   progress=Progress(len(jobs)))
     print("\n".join(summary.lines()))

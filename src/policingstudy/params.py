@@ -45,3 +45,13 @@ class NotebookParams:
 @dataclass(frozen=True)
 class ThesisOverviewParams(NotebookParams):
     """Parameters of ``01_thesis_overview``."""
+
+
+@dataclass(frozen=True)
+class KazakhstanMechanismsParams(NotebookParams):
+    """Parameters of ``02_kazakhstan_mechanisms``."""
+
+
+@dataclass(frozen=True)
+class OversightModelsParams(NotebookParams):
+    """Parameters of ``03_oversight_models``."""
