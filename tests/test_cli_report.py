@@ -168,3 +168,19 @@ def test_list_shows_parameters(capsys):
     assert main(["--root", str(ROOT), "list"]) == 0
     out = capsys.readouterr().out
     assert "01_thesis_overview" in out and "lang: str = 'en'" in out
+
+
+def test_full_report_all_notebooks_one_language(tmp_path, external_dir, capsys, monkeypatch):
+    """Every notebook of the project renders in English; index.html links resolve."""
+    monkeypatch.setenv("POLICINGSTUDY_MIRROR", str(external_dir))
+    project = copy_project(tmp_path / "full")
+    code = main(["--root", str(project), "report", "--lang", "en", "--mirror", str(external_dir)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.out + captured.err
+    stems = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    for stem in stems:
+        assert (project / "reports" / "en" / f"{stem}.html").is_file()
+        assert (project / "reports" / "numbers" / f"{stem}.json").is_file()
+    parser = _Links()
+    parser.feed((project / "reports" / "index.html").read_text(encoding="utf-8"))
+    assert {f"en/{s}.html" for s in stems} <= set(parser.links)

@@ -18,14 +18,14 @@ from policingstudy.analysis.reliability import alpha_by_group, disagreements, re
 from policingstudy.dataset import load_dataset
 from policingstudy.errors import SourceError
 from policingstudy.paths import ProjectPaths
-from policingstudy.readers.us_oversight import read_oversight_agencies
+from policingstudy.readers.us import read_oversight_agencies
 from policingstudy.sources import locate
 from policingstudy.survey import load_mapping, survey_units
 from policingstudy.tables import thesis_tables, write_tables
 
 SURVEY_SOURCE = "us_oversight_agencies"
 SURVEY_COLUMNS = [
-    "agency_id", "name", "city_id", "city", "state_code", "rank", "established_year",
+    "agency_id", "name", "city_id", "city", "state", "city_rank", "established_year",
     "amended_year", "primary_role", "investigative", "review", "audit", "adjudicative",
     "supervisory", "advisory", "appeals", "latitude", "longitude",
 ]

@@ -52,7 +52,7 @@ def survey_units(
     units = pd.DataFrame({
         "unit_id": unit_id,
         "jurisdiction": "US",
-        "subunit_code": agencies["state_code"],
+        "subunit_code": agencies["state"],
         "locality": agencies["city"],
         # proper names of US agencies are kept in English in every language
         "name_en": agencies["name"], "name_kk": agencies["name"], "name_ru": agencies["name"],

@@ -413,8 +413,10 @@ def att_gt(
             "least one unit with a first-treated period inside the panel"
         )
     boot = bootstrap_iterations > 0
+    frame = data[[unit, time, group, y, *covs]].reset_index(drop=True)
+    frame[unit] = pd.factorize(frame[unit])[0]  # moderndid needs a numeric id
     raw = md_att_gt(
-        data=data[[unit, time, group, y, *covs]].reset_index(drop=True),
+        data=frame,
         yname=y,
         tname=time,
         idname=unit,
