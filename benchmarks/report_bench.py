@@ -20,8 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from policingstudy.cli import main  # noqa: E402
 from tests.helpers import copy_project, write_notebook  # noqa: E402
+
+from policingstudy.cli import main  # noqa: E402
 
 
 def _timed(argv: list[str]) -> float:
@@ -51,15 +52,18 @@ def main_bench() -> None:
         shutil.copytree(ROOT / "data" / "raw" / "thesis", trivial_dir / "data" / "raw" / "thesis")
         shutil.copytree(ROOT / "data" / "raw" / "dataset", trivial_dir / "data" / "raw" / "dataset")
         write_notebook(trivial_dir / "notebooks" / "00_trivial.ipynb", 'lang = "en"', "x = 1")
-        trivial = _timed(["--root", str(trivial_dir), "report", "--offline", "--lang", "en",
-                          "--jobs", "1"])
+        trivial = _timed(
+            ["--root", str(trivial_dir), "report", "--offline", "--lang", "en", "--jobs", "1"]
+        )
     n_runs = len(results["results"])
     print(f"notebook x language runs: {n_runs}")
     print(f"cold full report: {cold:.1f} s (jobs={jobs})")
     print(f"cached re-run: {cached:.2f} s")
     print(f"trivial notebook, one language (kernel start + overhead + build): {trivial:.1f} s")
-    print(f"kernel starts x runs / jobs: {trivial * n_runs / int(jobs):.1f} s "
-          "(lower bound if notebooks did no work)")
+    print(
+        f"kernel starts x runs / jobs: {trivial * n_runs / int(jobs):.1f} s "
+        "(lower bound if notebooks did no work)"
+    )
 
 
 if __name__ == "__main__":

@@ -33,6 +33,10 @@ def write_notebook(path: Path, parameters: str, *cells: str) -> Path:
     params = nbformat.v4.new_code_cell(parameters)
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, *(nbformat.v4.new_code_cell(c) for c in cells)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path

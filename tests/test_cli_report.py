@@ -56,7 +56,9 @@ def test_unparseable_value_names_notebook_and_type(project, capsys):
     code = main(["--root", str(project), "report", "--offline", "-p", "n_draws=many"])
     assert code == 2
     err = capsys.readouterr().err
-    assert "notebook 02_typed: parameter 'n_draws': given 'many', expected a value of type int" in err
+    assert (
+        "notebook 02_typed: parameter 'n_draws': given 'many', expected a value of type int" in err
+    )
     assert _files_under(project / "reports") == []
 
 
@@ -85,7 +87,9 @@ def test_failing_notebook_does_not_stop_others(project, capsys):
     code = main(["--root", str(project), "report", "--offline", "--lang", "en", "--jobs", "2"])
     captured = capsys.readouterr()
     assert code == 1
-    assert re.search(r"FAILED 00_broken \[en\] cell 3: ValueError: deliberate failure", captured.err)
+    assert re.search(
+        r"FAILED 00_broken \[en\] cell 3: ValueError: deliberate failure", captured.err
+    )
     assert (project / "reports" / "en" / "01_thesis_overview.html").exists()
     assert (project / "reports" / "numbers" / "01_thesis_overview.json").exists()
     assert not (project / "reports" / "numbers" / "00_broken.json").exists()
@@ -147,9 +151,20 @@ def test_interrupted_run_leaves_no_partial_output(project):
     )
     env = {**os.environ, "POLICINGSTUDY_ROOT": str(project)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "policingstudy.cli", "report", "--offline", "--lang", "en",
-         "--only", "00_slow"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "policingstudy.cli",
+            "report",
+            "--offline",
+            "--lang",
+            "en",
+            "--only",
+            "00_slow",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     deadline = time.time() + 60
     while time.time() < deadline and not list((project / "reports").glob(".tmp-run-*")):
@@ -160,8 +175,21 @@ def test_interrupted_run_leaves_no_partial_output(project):
     assert proc.returncode == 130, err.decode()
     assert [f for f in _files_under(project / "reports") if f.endswith((".html", ".json"))] == []
     assert not list((project / "reports").glob(".tmp-*"))
-    assert main(["--root", str(project), "report", "--offline", "--lang", "en", "--only",
-                 "01_thesis_overview"]) == 0
+    assert (
+        main(
+            [
+                "--root",
+                str(project),
+                "report",
+                "--offline",
+                "--lang",
+                "en",
+                "--only",
+                "01_thesis_overview",
+            ]
+        )
+        == 0
+    )
 
 
 def test_list_shows_parameters(capsys):

@@ -14,17 +14,44 @@ from policingstudy.paths import ProjectPaths
 from policingstudy.pipeline import validate_all
 from tests.helpers import copy_project
 
-GOOD_SOURCE = {"source_id": "zz_src", "citation": "A test source.", "url": "https://example.org/x",
-               "kind": "official", "accessed": "2026-11-26", "note": "test"}
-GOOD_UNIT = {**dict.fromkeys(UNIT_COLUMNS, ""), "unit_id": "ZZ_UNIT", "jurisdiction": "DE",
-             "subunit_code": "DE-RP", "name_en": "Test body", "name_kk": "Сынақ органы",
-             "name_ru": "Тестовый орган", "kind": "police_commissioner", "level": "regional",
-             "source_ids": "zz_src"}
-GOOD_CODING = {"unit_id": "ZZ_UNIT", "indicator_id": "IND01", "coder": "c1", "value": "2",
-               "status": "coded", "source_id": "zz_src", "evidence": "Set up by statute.",
-               "confidence": "high", "date_coded": "2026-11-26"}
-GOOD_EVENT = {"unit_id": "ZZ_UNIT", "event": "established", "date": "2014-07-01",
-              "source_id": "zz_src", "note": ""}
+GOOD_SOURCE = {
+    "source_id": "zz_src",
+    "citation": "A test source.",
+    "url": "https://example.org/x",
+    "kind": "official",
+    "accessed": "2026-11-26",
+    "note": "test",
+}
+GOOD_UNIT = {
+    **dict.fromkeys(UNIT_COLUMNS, ""),
+    "unit_id": "ZZ_UNIT",
+    "jurisdiction": "DE",
+    "subunit_code": "DE-RP",
+    "name_en": "Test body",
+    "name_kk": "Сынақ органы",
+    "name_ru": "Тестовый орган",
+    "kind": "police_commissioner",
+    "level": "regional",
+    "source_ids": "zz_src",
+}
+GOOD_CODING = {
+    "unit_id": "ZZ_UNIT",
+    "indicator_id": "IND01",
+    "coder": "c1",
+    "value": "2",
+    "status": "coded",
+    "source_id": "zz_src",
+    "evidence": "Set up by statute.",
+    "confidence": "high",
+    "date_coded": "2026-11-26",
+}
+GOOD_EVENT = {
+    "unit_id": "ZZ_UNIT",
+    "event": "established",
+    "date": "2014-07-01",
+    "source_id": "zz_src",
+    "note": "",
+}
 
 
 def _write(path, columns, rows):
@@ -57,38 +84,102 @@ def test_fixture_is_valid(project):
 @pytest.mark.parametrize(
     ("table", "columns", "row", "pattern"),
     [
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "unit_id": "NOPE"},
-         r"codings/zz\.csv: row 1, column 'unit_id': unknown unit id 'NOPE'"),
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "indicator_id": "IND99"},
-         r"codings/zz\.csv: row 1, column 'indicator_id': unknown indicator 'IND99'"),
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "source_id": "nope_src"},
-         r"codings/zz\.csv: row 1, column 'source_id': unknown source id 'nope_src'"),
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "value": "4"},
-         r"column 'value': found '4'; expected an integer from 0 to 3"),
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "value": "1.5"},
-         r"column 'value': found '1\.5'; expected an integer"),
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "source_id": ""},
-         r"column 'source_id': a coded value without a source"),
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "status": "unknown"},
-         r"column 'value': found '2' with status 'unknown'; expected an empty value"),
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "status": "maybe"},
-         r"column 'status': found 'maybe'; expected one of \('coded', 'unknown', 'not_applicable'\)"),
-        ("codings", CODING_COLUMNS, {**GOOD_CODING, "evidence": "x" * 301},
-         r"column 'evidence': found 301 characters; expected at most 300"),
-        ("events", EVENT_COLUMNS, {**GOOD_EVENT, "date": "2999-01-01"},
-         r"events/zz\.csv: row 1, column 'date': found '2999-01-01'; expected a date between 1800"),
-        ("events", EVENT_COLUMNS, {**GOOD_EVENT, "date": "1750"},
-         r"column 'date': found '1750'; expected a date between 1800-01-01"),
-        ("events", EVENT_COLUMNS, {**GOOD_EVENT, "date": "July 2014"},
-         r"column 'date': found 'July 2014'; expected a date YYYY"),
-        ("units", UNIT_COLUMNS, {**GOOD_UNIT, "name_kk": ""},
-         r"units/zz\.csv: row 1, column 'name_kk': found an empty cell; expected the unit's name in kk"),
-        ("units", UNIT_COLUMNS, {**GOOD_UNIT, "subunit_code": "DE-XX"},
-         r"column 'subunit_code': found 'DE-XX'; expected a code of DE"),
-        ("units", UNIT_COLUMNS, {**GOOD_UNIT, "jurisdiction": "FR"},
-         r"column 'jurisdiction': found 'FR'; expected one of"),
-        ("sources", SOURCE_COLUMNS, {**GOOD_SOURCE, "url": ""},
-         r"sources/zz\.csv: row 1, column 'url': found an empty cell"),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "unit_id": "NOPE"},
+            r"codings/zz\.csv: row 1, column 'unit_id': unknown unit id 'NOPE'",
+        ),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "indicator_id": "IND99"},
+            r"codings/zz\.csv: row 1, column 'indicator_id': unknown indicator 'IND99'",
+        ),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "source_id": "nope_src"},
+            r"codings/zz\.csv: row 1, column 'source_id': unknown source id 'nope_src'",
+        ),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "value": "4"},
+            r"column 'value': found '4'; expected an integer from 0 to 3",
+        ),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "value": "1.5"},
+            r"column 'value': found '1\.5'; expected an integer",
+        ),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "source_id": ""},
+            r"column 'source_id': a coded value without a source",
+        ),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "status": "unknown"},
+            r"column 'value': found '2' with status 'unknown'; expected an empty value",
+        ),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "status": "maybe"},
+            r"column 'status': found 'maybe'; expected one of \('coded', 'unknown', 'not_applicable'\)",
+        ),
+        (
+            "codings",
+            CODING_COLUMNS,
+            {**GOOD_CODING, "evidence": "x" * 301},
+            r"column 'evidence': found 301 characters; expected at most 300",
+        ),
+        (
+            "events",
+            EVENT_COLUMNS,
+            {**GOOD_EVENT, "date": "2999-01-01"},
+            r"events/zz\.csv: row 1, column 'date': found '2999-01-01'; expected a date between 1800",
+        ),
+        (
+            "events",
+            EVENT_COLUMNS,
+            {**GOOD_EVENT, "date": "1750"},
+            r"column 'date': found '1750'; expected a date between 1800-01-01",
+        ),
+        (
+            "events",
+            EVENT_COLUMNS,
+            {**GOOD_EVENT, "date": "July 2014"},
+            r"column 'date': found 'July 2014'; expected a date YYYY",
+        ),
+        (
+            "units",
+            UNIT_COLUMNS,
+            {**GOOD_UNIT, "name_kk": ""},
+            r"units/zz\.csv: row 1, column 'name_kk': found an empty cell; expected the unit's name in kk",
+        ),
+        (
+            "units",
+            UNIT_COLUMNS,
+            {**GOOD_UNIT, "subunit_code": "DE-XX"},
+            r"column 'subunit_code': found 'DE-XX'; expected a code of DE",
+        ),
+        (
+            "units",
+            UNIT_COLUMNS,
+            {**GOOD_UNIT, "jurisdiction": "FR"},
+            r"column 'jurisdiction': found 'FR'; expected one of",
+        ),
+        (
+            "sources",
+            SOURCE_COLUMNS,
+            {**GOOD_SOURCE, "url": ""},
+            r"sources/zz\.csv: row 1, column 'url': found an empty cell",
+        ),
     ],
 )
 def test_corrupt_row_is_named(project, table, columns, row, pattern):
@@ -104,15 +195,20 @@ def test_corrupt_row_is_named(project, table, columns, row, pattern):
 def test_duplicate_rows_per_coder(project):
     path = project / "data" / "raw" / "dataset" / "codings" / "zz.csv"
     _write(path, CODING_COLUMNS, [GOOD_CODING, GOOD_CODING])
-    with pytest.raises(DataValidationError, match=r"row 2.*duplicate row for unit 'ZZ_UNIT', "
-                       r"indicator 'IND01', coder 'c1'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 2.*duplicate row for unit 'ZZ_UNIT', "
+        r"indicator 'IND01', coder 'c1'",
+    ):
         _validate(project)
 
 
 def test_duplicate_unit_id(project):
     path = project / "data" / "raw" / "dataset" / "units" / "zz.csv"
     _write(path, UNIT_COLUMNS, [GOOD_UNIT, GOOD_UNIT])
-    with pytest.raises(DataValidationError, match=r"row 2, column 'unit_id': found 'ZZ_UNIT' again"):
+    with pytest.raises(
+        DataValidationError, match=r"row 2, column 'unit_id': found 'ZZ_UNIT' again"
+    ):
         _validate(project)
 
 
@@ -131,8 +227,11 @@ def test_codebook_missing_language_is_named(project):
     data = yaml.safe_load(text)
     data["indicators"][0]["label"]["ru"] = ""
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"codebook\.yaml: indicators\[1\] \(IND01\): "
-                       r"label\.ru: found ''; expected a non-empty text"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"codebook\.yaml: indicators\[1\] \(IND01\): "
+        r"label\.ru: found ''; expected a non-empty text",
+    ):
         _validate(project)
 
 
@@ -145,8 +244,11 @@ def test_every_problem_is_reported_at_once(project):
 
 
 def test_validate_command_exits_non_zero_and_build_writes_nothing(project, capsys):
-    _write(project / "data" / "raw" / "dataset" / "codings" / "zz.csv", CODING_COLUMNS,
-           [{**GOOD_CODING, "value": "9"}])
+    _write(
+        project / "data" / "raw" / "dataset" / "codings" / "zz.csv",
+        CODING_COLUMNS,
+        [{**GOOD_CODING, "value": "9"}],
+    )
     assert main(["--root", str(project), "validate"]) == 1
     assert "found '9'" in capsys.readouterr().err
     assert main(["--root", str(project), "build"]) == 1
@@ -157,7 +259,10 @@ def test_future_date_uses_today(project):
     from policingstudy.dataset import load_dataset
 
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    _write(project / "data" / "raw" / "dataset" / "events" / "zz.csv", EVENT_COLUMNS,
-           [{**GOOD_EVENT, "date": tomorrow}])
+    _write(
+        project / "data" / "raw" / "dataset" / "events" / "zz.csv",
+        EVENT_COLUMNS,
+        [{**GOOD_EVENT, "date": tomorrow}],
+    )
     with pytest.raises(DataValidationError, match="expected a date between"):
         load_dataset(ProjectPaths(project))

@@ -30,7 +30,9 @@ def test_lookup_fills_fields():
 
 
 def test_missing_key_names_language_and_file():
-    with pytest.raises(CatalogError, match=r"'thesis.nope' is missing in the 'kk' catalog.*kk/thesis"):
+    with pytest.raises(
+        CatalogError, match=r"'thesis.nope' is missing in the 'kk' catalog.*kk/thesis"
+    ):
         t("thesis.nope", "kk")
 
 

@@ -30,7 +30,9 @@ def _environment_requirements() -> dict[str, SpecifierSet]:
         for item in items:
             if item.startswith("-e") or item in {"pip"}:
                 continue
-            req = Requirement(item.replace("=", "==", 1) if re.search(r"[^<>!=]=[^=]", item) else item)
+            req = Requirement(
+                item.replace("=", "==", 1) if re.search(r"[^<>!=]=[^=]", item) else item
+            )
             found[req.name.lower()] = req.specifier
     found.pop("python", None)
     return found
@@ -53,7 +55,9 @@ def _quick_start() -> list[str]:
     section = readme.split("## Quick start", 1)[1]
     block = re.search(r"```bash\n(.*?)```", section, re.S)
     assert block, "README's Quick start has no ```bash block"
-    return [ln.strip() for ln in block.group(1).splitlines() if ln.strip() and not ln.startswith("#")]
+    return [
+        ln.strip() for ln in block.group(1).splitlines() if ln.strip() and not ln.startswith("#")
+    ]
 
 
 def test_readme_quick_start_installs_runs_report_and_tests():
@@ -71,21 +75,41 @@ def test_ci_runs_exactly_the_readme_install_and_test_commands():
         if ln.strip() and not ln.strip().startswith("#")
     ]
     quick = _quick_start()
-    for command in ("python3 -m venv .venv", ". .venv/bin/activate",
-                    "python -m pip install --upgrade pip", 'python -m pip install -e ".[dev]"'):
+    for command in (
+        "python3 -m venv .venv",
+        ". .venv/bin/activate",
+        "python -m pip install --upgrade pip",
+        'python -m pip install -e ".[dev]"',
+    ):
         assert command in quick and command in ci
     test_command = next(ln for ln in quick if ln.startswith("python -m pytest"))
     assert ci[-1] == test_command
 
 
 LAYERS = {
-    "errors": 1, "types": 1,
-    "paths": 2, "params": 2, "codebook": 2, "i18n": 2, "notebook_params": 2,
-    "io": 3, "sources": 3, "schemas": 3, "readers": 3,
-    "tables": 4, "geo": 4, "thesis": 4, "dataset": 4, "survey": 4,
+    "errors": 1,
+    "types": 1,
+    "paths": 2,
+    "params": 2,
+    "codebook": 2,
+    "i18n": 2,
+    "notebook_params": 2,
+    "io": 3,
+    "sources": 3,
+    "schemas": 3,
+    "readers": 3,
+    "tables": 4,
+    "geo": 4,
+    "thesis": 4,
+    "dataset": 4,
+    "survey": 4,
     "analysis": 5,
     "report": 6,
-    "pipeline": 7, "runinfo": 7, "runner": 7, "cli": 7, "testing": 7,
+    "pipeline": 7,
+    "runinfo": 7,
+    "runner": 7,
+    "cli": 7,
+    "testing": 7,
 }
 
 
@@ -114,8 +138,10 @@ def test_imports_go_one_way():
                     continue
                 target = LAYERS.get(parts[1], 0)
                 if target > layer:
-                    bad.append(f"{path.relative_to(ROOT)} ({top}, layer {layer}) imports {name} "
-                               f"(layer {target})")
+                    bad.append(
+                        f"{path.relative_to(ROOT)} ({top}, layer {layer}) imports {name} "
+                        f"(layer {target})"
+                    )
     assert not bad, "\n".join(bad)
 
 

@@ -33,13 +33,23 @@ def _parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="build data, run every notebook, write reports/")
     report.add_argument("--lang", default="en,kk,ru", help="comma-separated: en,kk,ru")
     report.add_argument("--only", nargs="+", default=[], metavar="NAME", help="notebook stems")
-    report.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="parameter override; NOTEBOOK.NAME=VALUE for one notebook")
+    report.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="parameter override; NOTEBOOK.NAME=VALUE for one notebook",
+    )
     report.add_argument("--jobs", type=int, default=None, help="notebooks in parallel")
     report.add_argument("--force", action="store_true", help="ignore the cache")
     report.add_argument("--offline", action="store_true", help="do not fetch external data")
-    report.add_argument("--mirror", type=Path, default=None,
-                        help="copy external data from this folder ($POLICINGSTUDY_MIRROR)")
+    report.add_argument(
+        "--mirror",
+        type=Path,
+        default=None,
+        help="copy external data from this folder ($POLICINGSTUDY_MIRROR)",
+    )
     report.add_argument("--timeout", type=int, default=600, help="seconds per cell")
 
     sub.add_parser("list", help="notebooks and their declared parameters")
@@ -48,8 +58,12 @@ def _parser() -> argparse.ArgumentParser:
 
     fetch = sub.add_parser("fetch", help="download (or copy from a mirror) external data")
     fetch.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: all)")
-    fetch.add_argument("--mirror", type=Path, default=None,
-                       help="copy from this folder instead of the network ($POLICINGSTUDY_MIRROR)")
+    fetch.add_argument(
+        "--mirror",
+        type=Path,
+        default=None,
+        help="copy from this folder instead of the network ($POLICINGSTUDY_MIRROR)",
+    )
     return parser
 
 
@@ -82,8 +96,12 @@ def _cmd_build(paths: ProjectPaths, _: argparse.Namespace) -> int:
 def _fetch(paths: ProjectPaths, ids: list[str] | None, mirror: Path | None) -> None:
     from policingstudy import sources
 
-    report = sources.fetch(ids or None, paths=paths, mirror=mirror or mirror_from_env(),
-                           progress=sources.terminal_progress())
+    report = sources.fetch(
+        ids or None,
+        paths=paths,
+        mirror=mirror or mirror_from_env(),
+        progress=sources.terminal_progress(),
+    )
     print(report.summary())
 
 
@@ -94,8 +112,8 @@ def _cmd_fetch(paths: ProjectPaths, args: argparse.Namespace) -> int:
 
 def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
     from policingstudy.notebook_params import parse_override
-    from policingstudy.runner import Progress, plan, run
     from policingstudy.pipeline import build
+    from policingstudy.runner import Progress, plan, run
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs: expected a positive integer, got {args.jobs}")
@@ -105,8 +123,14 @@ def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
     if not args.offline:
         _fetch(paths, None, args.mirror)
     build(paths, args.mirror or mirror_from_env())
-    summary = run(paths, jobs, n_jobs=args.jobs, force=args.force, timeout=args.timeout,
-                  progress=Progress(len(jobs)))
+    summary = run(
+        paths,
+        jobs,
+        n_jobs=args.jobs,
+        force=args.force,
+        timeout=args.timeout,
+        progress=Progress(len(jobs)),
+    )
     print("\n".join(summary.lines()))
     if summary.failed:
         for r in summary.failed:

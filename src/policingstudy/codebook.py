@@ -130,5 +130,5 @@ def load_codebook(path: Path) -> Codebook:
             problems += [f"{name}: {column} {v!r} is defined twice" for v in dup]
     if problems:
         raise DataValidationError(problems)
-    title = {lang: str(data.get("title", {}).get(lang, "")) for lang in LANGS}
+    title: dict[str, str] = {lang: str(data.get("title", {}).get(lang, "")) for lang in LANGS}
     return Codebook(dimensions, indicators, title, str(data.get("version", "")))

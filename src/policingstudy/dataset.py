@@ -27,25 +27,68 @@ from policingstudy.schemas import read_csv
 from policingstudy.types import JURISDICTIONS, LANGS
 
 UNIT_COLUMNS = [
-    "unit_id", "jurisdiction", "subunit_code", "locality", "name_en", "name_kk", "name_ru",
-    "name_original", "kind", "level", "legal_basis", "source_ids", "topic_ids", "appointed_by",
-    "combined_with", "who_may_file", "powers", "notes",
+    "unit_id",
+    "jurisdiction",
+    "subunit_code",
+    "locality",
+    "name_en",
+    "name_kk",
+    "name_ru",
+    "name_original",
+    "kind",
+    "level",
+    "legal_basis",
+    "source_ids",
+    "topic_ids",
+    "appointed_by",
+    "combined_with",
+    "who_may_file",
+    "powers",
+    "notes",
 ]
 EVENT_COLUMNS = ["unit_id", "event", "date", "source_id", "note"]
 CODING_COLUMNS = [
-    "unit_id", "indicator_id", "coder", "value", "status", "source_id", "evidence", "confidence",
+    "unit_id",
+    "indicator_id",
+    "coder",
+    "value",
+    "status",
+    "source_id",
+    "evidence",
+    "confidence",
     "date_coded",
 ]
 SOURCE_COLUMNS = ["source_id", "citation", "url", "kind", "accessed", "note"]
 LINK_COLUMNS = ["link_type", "link_id", "indicator_id", "rationale"]
 
 KINDS = (
-    "public_council", "appeals_system", "hotline", "emergency_line", "e_government",
-    "social_media", "mass_media", "citizen_participation", "prevention", "community_policing",
-    "complaints_system", "internal_investigation", "prosecutorial_supervision",
-    "performance_evaluation", "police_reporting", "ombudsman", "npm", "pcc", "mayor_pcc",
-    "police_and_crime_panel", "police_complaints_body", "inspectorate", "oversight_model_type",
-    "civilian_oversight_agency", "police_commissioner", "complaints_office", "no_body",
+    "public_council",
+    "appeals_system",
+    "hotline",
+    "emergency_line",
+    "e_government",
+    "social_media",
+    "mass_media",
+    "citizen_participation",
+    "prevention",
+    "community_policing",
+    "complaints_system",
+    "internal_investigation",
+    "prosecutorial_supervision",
+    "performance_evaluation",
+    "police_reporting",
+    "ombudsman",
+    "npm",
+    "pcc",
+    "mayor_pcc",
+    "police_and_crime_panel",
+    "police_complaints_body",
+    "inspectorate",
+    "oversight_model_type",
+    "civilian_oversight_agency",
+    "police_commissioner",
+    "complaints_office",
+    "no_body",
 )
 LEVELS = ("national", "regional", "local")
 EVENTS = ("established", "reformed", "renamed", "abolished", "first_holder_took_office")
@@ -84,7 +127,9 @@ def _at(row: pd.Series, column: str) -> str:
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+    return (
+        value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+    )
 
 
 def parse_date(text: str) -> dt.date:
@@ -109,7 +154,9 @@ def _check_date(row: pd.Series, column: str, today: dt.date, problems: list[str]
         )
 
 
-def _check_choice(row: pd.Series, column: str, allowed: tuple[str, ...], problems: list[str]) -> None:
+def _check_choice(
+    row: pd.Series, column: str, allowed: tuple[str, ...], problems: list[str]
+) -> None:
     if row[column] not in allowed:
         problems.append(f"{_at(row, column)}: found {row[column]!r}; expected one of {allowed}")
 
@@ -124,16 +171,16 @@ def check_sources(sources: pd.DataFrame, today: dt.date) -> list[str]:
         _check_choice(row, "kind", SOURCE_KINDS, problems)
         _check_date(row, "accessed", today, problems)
     for _, row in sources[sources["source_id"].duplicated(keep="first")].iterrows():
-        problems.append(f"{_at(row, 'source_id')}: found {row['source_id']!r} again; expected unique ids")
+        problems.append(
+            f"{_at(row, 'source_id')}: found {row['source_id']!r} again; expected unique ids"
+        )
     return problems
 
 
-def check_units(
-    units: pd.DataFrame, known_sources: set[str], codes: pd.DataFrame
-) -> list[str]:
+def check_units(units: pd.DataFrame, known_sources: set[str], codes: pd.DataFrame) -> list[str]:
     """Check the units table; return problems."""
     problems = []
-    valid = {(j, c) for j, c in zip(codes["jurisdiction"], codes["code"])}
+    valid = {(j, c) for j, c in zip(codes["jurisdiction"], codes["code"], strict=True)}
     for _, row in units.iterrows():
         if _blank(row["unit_id"]):
             problems.append(f"{_at(row, 'unit_id')}: found an empty cell; expected an id")
@@ -156,12 +203,16 @@ def check_units(
         ids = [] if _blank(row["source_ids"]) else str(row["source_ids"]).split(";")
         for sid in (s.strip() for s in ids):
             if sid not in known_sources:
-                problems.append(f"{_at(row, 'source_ids')}: unknown source id {sid!r}; "
-                                "expected an id defined in data/raw/dataset/sources/")
+                problems.append(
+                    f"{_at(row, 'source_ids')}: unknown source id {sid!r}; "
+                    "expected an id defined in data/raw/dataset/sources/"
+                )
         if not ids and row["kind"] != "no_body":
             problems.append(f"{_at(row, 'source_ids')}: found an empty cell; expected a source id")
     for _, row in units[units["unit_id"].duplicated(keep="first")].iterrows():
-        problems.append(f"{_at(row, 'unit_id')}: found {row['unit_id']!r} again; expected unique ids")
+        problems.append(
+            f"{_at(row, 'unit_id')}: found {row['unit_id']!r} again; expected unique ids"
+        )
     return problems
 
 
@@ -172,13 +223,17 @@ def check_events(
     problems = []
     for _, row in events.iterrows():
         if row["unit_id"] not in unit_ids:
-            problems.append(f"{_at(row, 'unit_id')}: unknown unit id {row['unit_id']!r}; "
-                            "expected an id from data/raw/dataset/units/")
+            problems.append(
+                f"{_at(row, 'unit_id')}: unknown unit id {row['unit_id']!r}; "
+                "expected an id from data/raw/dataset/units/"
+            )
         _check_choice(row, "event", EVENTS, problems)
         _check_date(row, "date", today, problems)
         if row["source_id"] not in known_sources:
-            problems.append(f"{_at(row, 'source_id')}: unknown source id {row['source_id']!r}; "
-                            "expected an id defined in data/raw/dataset/sources/")
+            problems.append(
+                f"{_at(row, 'source_id')}: unknown source id {row['source_id']!r}; "
+                "expected an id defined in data/raw/dataset/sources/"
+            )
     return problems
 
 
@@ -194,37 +249,58 @@ def check_codings(
     scale = codebook.indicators.set_index("indicator_id")[["scale_min", "scale_max"]]
     for _, row in codings.iterrows():
         if row["unit_id"] not in unit_ids:
-            problems.append(f"{_at(row, 'unit_id')}: unknown unit id {row['unit_id']!r}; "
-                            "expected an id from data/raw/dataset/units/")
+            problems.append(
+                f"{_at(row, 'unit_id')}: unknown unit id {row['unit_id']!r}; "
+                "expected an id from data/raw/dataset/units/"
+            )
         if row["indicator_id"] not in scale.index:
-            problems.append(f"{_at(row, 'indicator_id')}: unknown indicator {row['indicator_id']!r}; "
-                            "expected an indicator of codebook.yaml")
+            problems.append(
+                f"{_at(row, 'indicator_id')}: unknown indicator {row['indicator_id']!r}; "
+                "expected an indicator of codebook.yaml"
+            )
         if _blank(row["coder"]):
             problems.append(f"{_at(row, 'coder')}: found an empty cell; expected a coder id")
         _check_choice(row, "status", STATUSES, problems)
         value = None if _blank(row["value"]) else str(row["value"]).strip()
         if row["status"] == "coded":
-            lo, hi = (scale.loc[row["indicator_id"]] if row["indicator_id"] in scale.index
-                      else (0, 3))
-            if value is None or not re.fullmatch(r"-?\d+(\.0+)?", value) or not lo <= float(value) <= hi:
-                problems.append(f"{_at(row, 'value')}: found {value!r}; expected an integer "
-                                f"from {lo} to {hi} (the indicator's scale)")
+            lo, hi = (
+                scale.loc[row["indicator_id"]] if row["indicator_id"] in scale.index else (0, 3)
+            )
+            if (
+                value is None
+                or not re.fullmatch(r"-?\d+(\.0+)?", value)
+                or not lo <= float(value) <= hi
+            ):
+                problems.append(
+                    f"{_at(row, 'value')}: found {value!r}; expected an integer "
+                    f"from {lo} to {hi} (the indicator's scale)"
+                )
             if _blank(row["source_id"]):
-                problems.append(f"{_at(row, 'source_id')}: a coded value without a source; "
-                                "expected the id of the source the value rests on")
+                problems.append(
+                    f"{_at(row, 'source_id')}: a coded value without a source; "
+                    "expected the id of the source the value rests on"
+                )
             _check_choice(row, "confidence", CONFIDENCES, problems)
         elif value is not None:
-            problems.append(f"{_at(row, 'value')}: found {value!r} with status {row['status']!r}; "
-                            "expected an empty value (only status 'coded' carries a value)")
+            problems.append(
+                f"{_at(row, 'value')}: found {value!r} with status {row['status']!r}; "
+                "expected an empty value (only status 'coded' carries a value)"
+            )
         if not _blank(row["source_id"]) and row["source_id"] not in known_sources:
-            problems.append(f"{_at(row, 'source_id')}: unknown source id {row['source_id']!r}; "
-                            "expected an id defined in data/raw/dataset/sources/")
+            problems.append(
+                f"{_at(row, 'source_id')}: unknown source id {row['source_id']!r}; "
+                "expected an id defined in data/raw/dataset/sources/"
+            )
         if not _blank(row["evidence"]) and len(str(row["evidence"])) > MAX_EVIDENCE:
-            problems.append(f"{_at(row, 'evidence')}: found {len(str(row['evidence']))} characters; "
-                            f"expected at most {MAX_EVIDENCE}")
+            problems.append(
+                f"{_at(row, 'evidence')}: found {len(str(row['evidence']))} characters; "
+                f"expected at most {MAX_EVIDENCE}"
+            )
         if row["status"] == "coded" and _blank(row["evidence"]):
-            problems.append(f"{_at(row, 'evidence')}: found an empty cell; expected a short "
-                            "evidence note for the coded value")
+            problems.append(
+                f"{_at(row, 'evidence')}: found an empty cell; expected a short "
+                "evidence note for the coded value"
+            )
         _check_date(row, "date_coded", today, problems)
     key = ["unit_id", "indicator_id", "coder"]
     for _, row in codings[codings.duplicated(key, keep="first")].iterrows():
@@ -243,13 +319,19 @@ def check_links(links: pd.DataFrame, codebook: Codebook, root: Path) -> list[str
     pattern = {"problem": r"^P[1-4]$", "programme": r"^R[1-9]$"}
     for _, row in links.iterrows():
         if row["link_type"] not in pattern:
-            problems.append(f"{_at(row, 'link_type')}: found {row['link_type']!r}; expected "
-                            "'problem' or 'programme'")
+            problems.append(
+                f"{_at(row, 'link_type')}: found {row['link_type']!r}; expected "
+                "'problem' or 'programme'"
+            )
         elif not re.match(pattern[row["link_type"]], str(row["link_id"])):
-            problems.append(f"{_at(row, 'link_id')}: found {row['link_id']!r}; expected an id of "
-                            f"data/raw/thesis/{row['link_type']}s.csv")
+            problems.append(
+                f"{_at(row, 'link_id')}: found {row['link_id']!r}; expected an id of "
+                f"data/raw/thesis/{row['link_type']}s.csv"
+            )
         if row["indicator_id"] not in known:
-            problems.append(f"{_at(row, 'indicator_id')}: unknown indicator {row['indicator_id']!r}")
+            problems.append(
+                f"{_at(row, 'indicator_id')}: unknown indicator {row['indicator_id']!r}"
+            )
     return problems
 
 
@@ -258,9 +340,7 @@ def _strip(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def load_dataset(
-    paths: ProjectPaths, *, today: dt.date | None = None
-) -> dict[str, pd.DataFrame]:
+def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[str, pd.DataFrame]:
     """Read and validate the dataset; return its tables (``units``, ``events``, ...).
 
     Parameters
@@ -285,8 +365,9 @@ def load_dataset(
     codes = read_csv(folder / "subunit_codes.csv")
     links_path = folder / "thesis_links.csv"
     links = (
-        read_csv(links_path).assign(_file=links_path.relative_to(root).as_posix(),
-                                    _row=lambda f: range(1, len(f) + 1))
+        read_csv(links_path).assign(
+            _file=links_path.relative_to(root).as_posix(), _row=lambda f: range(1, len(f) + 1)
+        )
         if links_path.exists()
         else pd.DataFrame(columns=[*LINK_COLUMNS, "_file", "_row"])
     )
@@ -307,12 +388,14 @@ def load_dataset(
     codings = codings.assign(value=pd.to_numeric(codings["value"]).astype("Float64"))
     indicators = codebook.indicators
     return {
-        "codebook": codebook,  # type: ignore[dict-item]
+        "codebook": codebook,
         "units": _strip(units.fillna({"subunit_code": "", "locality": ""}), UNIT_COLUMNS),
-        "events": _strip(events, EVENT_COLUMNS).sort_values(["unit_id", "date", "event"],
-                                                             ignore_index=True),
+        "events": _strip(events, EVENT_COLUMNS).sort_values(
+            ["unit_id", "date", "event"], ignore_index=True
+        ),
         "codings_by_coder": _strip(codings, CODING_COLUMNS).sort_values(
-            ["unit_id", "indicator_id", "coder"], ignore_index=True),
+            ["unit_id", "indicator_id", "coder"], ignore_index=True
+        ),
         "sources": _strip(sources, SOURCE_COLUMNS).sort_values("source_id", ignore_index=True),
         "dimensions": codebook.dimensions,
         "indicators": indicators,

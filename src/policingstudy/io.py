@@ -72,7 +72,7 @@ def write_json(path: Path, obj: Any) -> None:
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """Write a frame as CSV atomically, without the index, with ``\\n`` line endings."""
+    """Write a frame as CSV atomically, without the index, with Unix line endings."""
     write_text(path, frame.to_csv(index=False, lineterminator="\n"))
 
 

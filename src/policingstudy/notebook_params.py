@@ -77,7 +77,9 @@ def declared_parameters(path: Path) -> list[Parameter]:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise UsageError(f"notebook {path.name}: parameters cell is not valid Python: {exc}") from exc
+        raise UsageError(
+            f"notebook {path.name}: parameters cell is not valid Python: {exc}"
+        ) from exc
     found: list[Parameter] = []
     for node in tree.body:
         annotation: str | None = None
@@ -183,8 +185,8 @@ def resolve_overrides(
 ) -> dict[str, dict[str, Any]]:
     """Type every override for every selected notebook, or refuse.
 
-    An override ``NAME=VALUE`` applies to each selected notebook that declares ``NAME``; at least one
-    must. ``STEM.NAME=VALUE`` applies to notebook ``STEM`` only, which must declare it.
+    An override ``NAME=VALUE`` applies to each selected notebook that declares ``NAME``; at least
+    one must. ``STEM.NAME=VALUE`` applies to notebook ``STEM`` only, which must declare it.
 
     Parameters
     ----------

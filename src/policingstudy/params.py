@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields
+from typing import get_args
 
 from policingstudy.errors import ParameterError
-from policingstudy.types import LANGS, Lang, check_option
+from policingstudy.types import LANGS, Aggregate, Lang, Normalise, Weighting, check_option
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,77 @@ class KazakhstanMechanismsParams(NotebookParams):
 @dataclass(frozen=True)
 class OversightModelsParams(NotebookParams):
     """Parameters of ``03_oversight_models``."""
+
+
+@dataclass(frozen=True)
+class ComparativeIndexParams(NotebookParams):
+    """Parameters of ``04_comparative_index``.
+
+    Parameters
+    ----------
+    weighting
+        Weighting scheme (``equal``, ``user``, ``pca``, ``ahp``).
+    normalise
+        Nominal normalisation (``minmax``, ``zscore``, ``rank``, ``distance``).
+    aggregate
+        Nominal aggregation (``arithmetic``, ``geometric``, ``copeland``).
+    n_draws
+        Monte Carlo draws (>= 1).
+    seed
+        Seed of the random generator.
+    """
+
+    weighting: Weighting = "equal"
+    normalise: Normalise = "minmax"
+    aggregate: Aggregate = "arithmetic"
+    n_draws: int = 2000
+    seed: int = 20261126
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_option(self.weighting, get_args(Weighting), name="weighting")
+        check_option(self.normalise, get_args(Normalise), name="normalise")
+        check_option(self.aggregate, get_args(Aggregate), name="aggregate")
+        if isinstance(self.n_draws, bool) or not isinstance(self.n_draws, int) or self.n_draws < 1:
+            raise ParameterError(
+                f"ComparativeIndexParams.n_draws: expected a positive integer, got {self.n_draws!r}"
+            )
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ParameterError(
+                f"ComparativeIndexParams.seed: expected a non-negative integer, got {self.seed!r}"
+            )
+
+
+@dataclass(frozen=True)
+class AdoptionEvidenceParams(NotebookParams):
+    """Parameters of ``06_adoption_evidence``.
+
+    Parameters
+    ----------
+    seed
+        Seed of the random generator (bootstrap weights and the simulation).
+    replications
+        Simulated panels in the simulation study (1-10000; each takes about 0.5 s).
+    bootstrap_iterations
+        Wild cluster bootstrap draws (99-99999).
+    """
+
+    seed: int = 20261126
+    replications: int = 20
+    bootstrap_iterations: int = 999
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        limits = {
+            "seed": (0, None),
+            "replications": (1, 10_000),
+            "bootstrap_iterations": (99, 99_999),
+        }
+        for name, (low, high) in limits.items():
+            value = getattr(self, name)
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
+            if not ok or (high is not None and value > high):
+                raise ParameterError(
+                    f"AdoptionEvidenceParams.{name}: expected an integer in "
+                    f"[{low}, {high if high is not None else 'inf'}], got {value!r}"
+                )

@@ -25,9 +25,24 @@ from policingstudy.tables import thesis_tables, write_tables
 
 SURVEY_SOURCE = "us_oversight_agencies"
 SURVEY_COLUMNS = [
-    "agency_id", "name", "city_id", "city", "state", "city_rank", "established_year",
-    "amended_year", "primary_role", "investigative", "review", "audit", "adjudicative",
-    "supervisory", "advisory", "appeals", "latitude", "longitude",
+    "agency_id",
+    "name",
+    "city_id",
+    "city",
+    "state",
+    "city_rank",
+    "established_year",
+    "amended_year",
+    "primary_role",
+    "investigative",
+    "review",
+    "audit",
+    "adjudicative",
+    "supervisory",
+    "advisory",
+    "appeals",
+    "latitude",
+    "longitude",
 ]
 
 
@@ -38,6 +53,7 @@ def survey_agencies(paths: ProjectPaths, mirror: Path | None) -> pd.DataFrame:
     except SourceError:
         return pd.DataFrame(columns=SURVEY_COLUMNS)
     return read_oversight_agencies(folder).loc[:, SURVEY_COLUMNS]
+
 
 PRIMARY_CODER = "c1"
 

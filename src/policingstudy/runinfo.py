@@ -29,7 +29,7 @@ KEY_PACKAGES = (
 
 
 def input_hashes(paths: ProjectPaths) -> dict[str, str]:
-    """Return ``relative path -> sha256`` for every file under ``data/raw`` and ``data/processed``."""
+    """Return ``relative path -> sha256`` for every file in data/raw and data/processed."""
     hashes: dict[str, str] = {}
     for folder in (paths.raw, paths.processed):
         if not folder.exists():

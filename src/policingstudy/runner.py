@@ -69,7 +69,9 @@ class JobResult:
 
 def notebooks(paths: ProjectPaths) -> dict[str, Path]:
     """Return the project's notebooks by stem (``notebooks/*.ipynb``, sorted)."""
-    return {p.stem: p for p in sorted(paths.notebooks.glob("*.ipynb")) if not p.name.startswith("_")}
+    return {
+        p.stem: p for p in sorted(paths.notebooks.glob("*.ipynb")) if not p.name.startswith("_")
+    }
 
 
 def list_parameters(paths: ProjectPaths) -> dict[str, list[Parameter]]:
@@ -183,10 +185,12 @@ def _kernel_manager_class() -> type:
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import KernelManager
 
-    class ThisInterpreterKernelManager(KernelManager):  # type: ignore[misc]
+    class ThisInterpreterKernelManager(KernelManager):
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(Path(tempfile.mkdtemp(prefix="policingstudy-kernel-")) / "k"))
+            kwargs.setdefault(
+                "ip", str(Path(tempfile.mkdtemp(prefix="policingstudy-kernel-")) / "k")
+            )
             super().__init__(**kwargs)
 
         @property
@@ -209,7 +213,8 @@ def _source_cell_number(executed: Path, cell_index: int) -> int:
     if executed.exists():
         nb = nbformat.read(executed, as_version=4)
         injected = [
-            i for i, c in enumerate(nb.cells)
+            i
+            for i, c in enumerate(nb.cells)
             if "injected-parameters" in c.get("metadata", {}).get("tags", [])
         ]
         if injected and injected[0] < cell_index:
@@ -258,7 +263,14 @@ def execute(job: Job, paths: ProjectPaths, work: Path, timeout: int) -> JobResul
     write_text(html_path, html)
     status = "failed" if error else "ok"
     return JobResult(
-        job.stem, job.lang, status, time.perf_counter() - start, job.parameters, error, cell, numbers
+        job.stem,
+        job.lang,
+        status,
+        time.perf_counter() - start,
+        job.parameters,
+        error,
+        cell,
+        numbers,
     )
 
 
@@ -401,8 +413,10 @@ def run(
         work = Path(tmp)
         executor = ThreadPoolExecutor(max_workers=workers)
         try:
-            futures = {executor.submit(execute, job, paths, work, timeout): (job, key)
-                       for job, key in pending}
+            futures = {
+                executor.submit(execute, job, paths, work, timeout): (job, key)
+                for job, key in pending
+            }
             for future in as_completed(futures):
                 job, key = futures[future]
                 result = future.result()
@@ -443,7 +457,5 @@ def write_index(paths: ProjectPaths, summary: RunSummary) -> None:
 def raise_on_failure(summary: RunSummary) -> None:
     """Raise :class:`NotebookError` listing the failed notebooks, if any."""
     if summary.failed:
-        listed = "; ".join(
-            f"{r.stem} [{r.lang}] cell {r.cell}: {r.error}" for r in summary.failed
-        )
+        listed = "; ".join(f"{r.stem} [{r.lang}] cell {r.cell}: {r.error}" for r in summary.failed)
         raise NotebookError(f"{len(summary.failed)} notebook run(s) failed: {listed}")

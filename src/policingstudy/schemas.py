@@ -68,8 +68,7 @@ def problems_from(errors: SchemaErrors, file: str) -> list[str]:
         row = f"row {int(case.index) + 1}" if str(case.index) != "" else "all rows"
         column = case.column or "(table)"
         lines.append(
-            f"{file}: {row}, column {column!r}: found {case.failure_case!r}; "
-            f"expected {case.check}"
+            f"{file}: {row}, column {column!r}: found {case.failure_case!r}; expected {case.check}"
         )
     return lines
 

@@ -11,7 +11,6 @@ from policingstudy.paths import ProjectPaths
 from policingstudy.thesis import load_thesis
 
 
-
 def thesis_tables(paths: ProjectPaths) -> dict[str, pd.DataFrame]:
     """Processed tables of the thesis article, named ``thesis_<table>``."""
     thesis = load_thesis(paths)

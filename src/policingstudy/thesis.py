@@ -1,4 +1,4 @@
-"""The thesis article as validated tables: topics, problems, programme, foreign models, references."""
+"""The thesis article as validated tables: topics, problems, programme, models, references."""
 
 from __future__ import annotations
 

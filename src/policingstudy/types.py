@@ -50,4 +50,4 @@ def check_option(value: object, allowed: Iterable[T], *, name: str) -> T:
     if value not in options:
         listed = ", ".join(repr(o) for o in options)
         raise OptionError(f"{name}: expected one of ({listed}), got {value!r}")
-    return value  # type: ignore[return-value]
+    return value

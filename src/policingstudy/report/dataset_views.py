@@ -38,7 +38,9 @@ def coverage(units: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
     groups = [(j, g) for j, g in merged.groupby("jurisdiction", sort=True)] + [("all", merged)]
     for name, g in groups:
         row: dict[str, object] = {
-            "jurisdiction": name, "n_units": g["unit_id"].nunique(), "n_cells": len(g)
+            "jurisdiction": name,
+            "n_units": g["unit_id"].nunique(),
+            "n_cells": len(g),
         }
         for status in STATUS_ORDER:
             row[f"share_{status}"] = float((g["status"] == status).mean()) if len(g) else np.nan
@@ -66,10 +68,14 @@ def coverage_table(cov: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     )
 
 
-def value_matrix(codings: pd.DataFrame, unit_ids: list[str], indicator_ids: list[str]) -> pd.DataFrame:
+def value_matrix(
+    codings: pd.DataFrame, unit_ids: list[str], indicator_ids: list[str]
+) -> pd.DataFrame:
     """Units × indicators of consensus values (NaN where not coded)."""
     coded = codings[codings["status"] == "coded"]
-    wide = coded.pivot_table(index="unit_id", columns="indicator_id", values="value", aggfunc="first")
+    wide = coded.pivot_table(
+        index="unit_id", columns="indicator_id", values="value", aggfunc="first"
+    )
     return wide.reindex(index=unit_ids, columns=indicator_ids).astype(float)
 
 
@@ -90,18 +96,31 @@ def heatmap(
     unit_ids = list(units["unit_id"])
     ind_ids = list(indicators["indicator_id"])
     values = value_matrix(codings, unit_ids, ind_ids)
-    status = codings.pivot_table(index="unit_id", columns="indicator_id", values="status",
-                                 aggfunc="first").reindex(index=unit_ids, columns=ind_ids)
+    status = codings.pivot_table(
+        index="unit_id", columns="indicator_id", values="status", aggfunc="first"
+    ).reindex(index=unit_ids, columns=ind_ids)
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 0.28 * len(unit_ids) + 2))
     cmap = ListedColormap(["#f7fbff", "#9ecae1", "#4292c6", "#08306b"])
     cmap.set_bad("#d9d9d9")
-    image = ax.imshow(values.to_numpy(), cmap=cmap, norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], 4),
-                      aspect="auto", interpolation="none")
+    image = ax.imshow(
+        values.to_numpy(),
+        cmap=cmap,
+        norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], 4),
+        aspect="auto",
+        interpolation="none",
+    )
     na = np.argwhere(status.to_numpy() == "not_applicable")
     if len(na):
-        ax.scatter(na[:, 1], na[:, 0], marker="x", s=12, color="#737373", linewidths=0.6,
-                   label=t("dataset.legend_na", lang))
+        ax.scatter(
+            na[:, 1],
+            na[:, 0],
+            marker="x",
+            s=12,
+            color="#737373",
+            linewidths=0.6,
+            label=t("dataset.legend_na", lang),
+        )
     names = units.set_index("unit_id")[f"name_{lang}"].reindex(unit_ids)
     ax.set_yticks(range(len(unit_ids)), [str(n)[:48] for n in names], fontsize=7)
     ax.set_xticks(range(len(ind_ids)), ind_ids, rotation=90, fontsize=7)
@@ -114,24 +133,34 @@ def heatmap(
     return ax
 
 
-def timeline(
-    events: pd.DataFrame, units: pd.DataFrame, lang: Lang, ax: Axes | None = None
-) -> Axes:
+def timeline(events: pd.DataFrame, units: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> Axes:
     """Dated events per unit (established, reformed, renamed, abolished) on a time axis."""
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 0.3 * max(events["unit_id"].nunique(), 3) + 1.5))
     ev = events.merge(units[["unit_id", "jurisdiction", f"name_{lang}"]], on="unit_id")
     ev = ev.assign(year=pd.to_numeric(ev["date"].str[:4]) + _year_fraction(ev["date"]))
     order = ev.groupby("unit_id")["year"].min().sort_values().index.tolist()
-    markers = {"established": "o", "reformed": "s", "renamed": "D", "abolished": "X",
-               "first_holder_took_office": "^"}
+    markers = {
+        "established": "o",
+        "reformed": "s",
+        "renamed": "D",
+        "abolished": "X",
+        "first_holder_took_office": "^",
+    }
     for event, marker in markers.items():
         sub = ev[ev["event"] == event]
         if sub.empty:
             continue
-        ax.scatter(sub["year"], [order.index(u) for u in sub["unit_id"]], marker=marker, s=30,
-                   c=[JURISDICTION_COLOURS.get(j, "#555") for j in sub["jurisdiction"]],
-                   edgecolors="black", linewidths=0.4, label=t(f"dataset.event_{event}", lang))
+        ax.scatter(
+            sub["year"],
+            [order.index(u) for u in sub["unit_id"]],
+            marker=marker,
+            s=30,
+            c=[JURISDICTION_COLOURS.get(j, "#555") for j in sub["jurisdiction"]],
+            edgecolors="black",
+            linewidths=0.4,
+            label=t(f"dataset.event_{event}", lang),
+        )
     names = ev.drop_duplicates("unit_id").set_index("unit_id")[f"name_{lang}"]
     ax.set_yticks(range(len(order)), [str(names[u])[:45] for u in order], fontsize=7)
     ax.set_xlabel(t("dataset.year", lang))
@@ -147,8 +176,9 @@ def _year_fraction(dates: pd.Series) -> pd.Series:
 
 def units_table(units: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Units with name, kind, level, subunit and legal basis."""
-    shown = units.assign(name=units[f"name_{lang}"], kind_label=[
-        t(f"dataset.kind_{k}", lang) for k in units["kind"]])
+    shown = units.assign(
+        name=units[f"name_{lang}"], kind_label=[t(f"dataset.kind_{k}", lang) for k in units["kind"]]
+    )
     return localise(
         shown,
         {
@@ -163,7 +193,9 @@ def units_table(units: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     )
 
 
-def reliability_table(reliability: pd.DataFrame, dimensions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+def reliability_table(
+    reliability: pd.DataFrame, dimensions: pd.DataFrame, lang: Lang
+) -> pd.DataFrame:
     """Krippendorff's alpha by dimension with translated dimension labels."""
     labels = dimensions.set_index("dimension_id")[f"label_{lang}"].to_dict()
     labels["overall"] = t("dataset.overall", lang)
@@ -263,13 +295,23 @@ def topic_links(units: pd.DataFrame, topics: pd.DataFrame, lang: Lang) -> pd.Dat
         for topic in str(unit.topic_ids or "").split(";"):
             topic = topic.strip()
             if topic:
-                rows.append({"unit_id": unit.unit_id, "name": getattr(unit, f"name_{lang}"),
-                             "topic_id": topic, "topic": labels.get(topic, "")})
+                rows.append(
+                    {
+                        "unit_id": unit.unit_id,
+                        "name": getattr(unit, f"name_{lang}"),
+                        "topic_id": topic,
+                        "topic": labels.get(topic, ""),
+                    }
+                )
     frame = pd.DataFrame(rows, columns=["unit_id", "name", "topic_id", "topic"])
     return localise(
         frame,
-        {"unit_id": "common.column_id", "name": "common.column_label",
-         "topic_id": "dataset.col_topic_id", "topic": "common.column_topic"},
+        {
+            "unit_id": "common.column_id",
+            "name": "common.column_label",
+            "topic_id": "dataset.col_topic_id",
+            "topic": "common.column_topic",
+        },
         lang,
     )
 
@@ -284,8 +326,10 @@ def problem_table(
 ) -> pd.DataFrame:
     """Problems and programme items with their indicators and the units' mean score."""
     profile = problem_profile(codings, links, unit_ids)
-    labels = {**problems.set_index("problem_id")[f"label_{lang}"].to_dict(),
-              **programme.set_index("item_id")[f"label_{lang}"].to_dict()}
+    labels = {
+        **problems.set_index("problem_id")[f"label_{lang}"].to_dict(),
+        **programme.set_index("item_id")[f"label_{lang}"].to_dict(),
+    }
     indicators = links.groupby("link_id")["indicator_id"].apply(lambda s: ", ".join(sorted(set(s))))
     shown = profile.assign(
         label=[labels.get(i, i) for i in profile["link_id"]],
@@ -294,9 +338,13 @@ def problem_table(
     )
     return localise(
         shown,
-        {"link_id": "common.column_id", "label": "common.column_label",
-         "indicators": "dataset.col_indicators", "n_values": "dataset.col_n_values",
-         "mean_value": "dataset.col_mean_value"},
+        {
+            "link_id": "common.column_id",
+            "label": "common.column_label",
+            "indicators": "dataset.col_indicators",
+            "n_values": "dataset.col_n_values",
+            "mean_value": "dataset.col_mean_value",
+        },
         lang,
     )
 
@@ -308,13 +356,19 @@ def reliability_key(reliability: pd.DataFrame) -> str:
     return "dataset.reliability_text" if has_alpha else "dataset.reliability_missing"
 
 
-def disagreement_table(disagreements: pd.DataFrame, unit_ids: list[str], lang: Lang) -> pd.DataFrame:
+def disagreement_table(
+    disagreements: pd.DataFrame, unit_ids: list[str], lang: Lang
+) -> pd.DataFrame:
     """Items on which the coders differ, for the given units."""
     shown = disagreements[disagreements["unit_id"].isin(unit_ids)]
     return localise(
         shown,
-        {"unit_id": "common.column_id", "indicator_id": "dataset.col_indicator",
-         "values": "dataset.col_values", "statuses": "dataset.col_statuses"},
+        {
+            "unit_id": "common.column_id",
+            "indicator_id": "dataset.col_indicator",
+            "values": "dataset.col_values",
+            "statuses": "dataset.col_statuses",
+        },
         lang,
     )
 
@@ -344,8 +398,13 @@ def survey_decades(survey: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> 
     table = pd.crosstab(decade, known["primary_role"].fillna("?"))
     bottom = np.zeros(len(table))
     for i, role in enumerate(table.columns):
-        ax.bar(table.index.astype(str), table[role].to_numpy(), bottom=bottom, label=str(role),
-               color=plt.get_cmap("tab10")(i))
+        ax.bar(
+            table.index.astype(str),
+            table[role].to_numpy(),
+            bottom=bottom,
+            label=str(role),
+            color=plt.get_cmap("tab10")(i),
+        )
         bottom += table[role].to_numpy()
     ax.set_xlabel(t("dataset.survey_xlabel", lang))
     ax.set_ylabel(t("dataset.survey_ylabel", lang))

@@ -48,13 +48,16 @@ def render_index(payload: dict[str, Any]) -> str:
                 cells.append("<td>-</td>")
                 continue
             link = f'<a href="{_e(lang)}/{_e(stem)}.html">{_e(stem)}.html</a>'
-            error = f"<br><small>cell {_e(r['cell'])}: {_e(r['error'])}</small>" if r["error"] else ""
+            error = (
+                f"<br><small>cell {_e(r['cell'])}: {_e(r['error'])}</small>" if r["error"] else ""
+            )
             cells.append(
                 f'<td>{link}<br><span class="{_e(r["status"])}">{_e(r["status"])}</span> '
                 f"{r['duration']:.1f}s{error}</td>"
             )
-        params = next((by_key[(stem, lang)]["parameters"] for lang in langs
-                       if (stem, lang) in by_key), {})
+        params: dict[str, Any] = next(
+            (by_key[(stem, lang)]["parameters"] for lang in langs if (stem, lang) in by_key), {}
+        )
         shown = {k: v for k, v in params.items() if k != "lang"}
         numbers_link = f'<a href="numbers/{_e(stem)}.json">numbers</a>'
         rows.append(
@@ -71,7 +74,8 @@ def render_index(payload: dict[str, Any]) -> str:
     dirty = {True: "yes (uncommitted changes)", False: "no", None: "unknown"}[payload["git_dirty"]]
     failed = sum(r["status"] == "failed" for r in results)
     verdict = (
-        f'<p class="failed">{failed} run(s) failed.</p>' if failed
+        f'<p class="failed">{failed} run(s) failed.</p>'
+        if failed
         else '<p class="ok">All runs succeeded.</p>'
     )
     return f"""<!DOCTYPE html>

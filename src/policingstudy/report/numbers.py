@@ -1,8 +1,8 @@
 """Named numbers quoted in report text.
 
 A notebook records every number its narrative quotes in a :class:`Numbers` object, formats them for
-its language from there (never retyped), and publishes them in its last cell. The runner collects the
-published numbers into ``reports/numbers/<stem>.json`` and checks they are identical across
+its language from there (never retyped), and publishes them in its last cell. The runner collects
+the published numbers into ``reports/numbers/<stem>.json`` and checks they are identical across
 languages.
 """
 
@@ -73,7 +73,7 @@ class Numbers:
         """
         if isinstance(value, bool) or not isinstance(value, int | float):
             try:
-                value = value.item()  # numpy scalar
+                value = value.item()  # type: ignore[union-attr]  # numpy scalar
             except AttributeError:
                 raise PolicingStudyError(
                     f"number {name!r}: expected an int or float, got {type(value).__name__}"

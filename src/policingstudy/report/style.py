@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-import matplotlib as mpl
+import matplotlib.style as mpl_style
 from matplotlib import font_manager
 
 FONT = "DejaVu Sans"
@@ -16,7 +16,7 @@ JURISDICTION_COLOURS = {"KZ": "#00afca", "UK-EW": "#c8102e", "US": "#3c3b6e", "D
 def use_style() -> None:
     """Apply the house style to matplotlib's global settings (call once per notebook)."""
     path = resources.files("policingstudy.report").joinpath("style.mplstyle")
-    mpl.style.use(str(path))
+    mpl_style.use(str(path))
 
 
 def font_covers(text: str, family: str = FONT) -> bool:

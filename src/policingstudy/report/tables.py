@@ -10,7 +10,6 @@ from IPython.display import HTML
 from policingstudy.i18n import t
 from policingstudy.types import Lang
 
-
 TABLE_CSS = (
     ".ps-table{border-collapse:collapse;font-size:0.85em}"
     ".ps-table th,.ps-table td{text-align:left;vertical-align:top;padding:2px 6px;"
