@@ -1,0 +1,400 @@
+"""Views of the comparative index (notebook ``04_comparative_index``).
+
+Analysis bundle, figures, tables and the quoted numbers.
+
+The jurisdiction systems are the hand-coded units of each jurisdiction (``kind != "no_body"``),
+combined indicator by indicator with the ``best`` rule of
+:func:`policingstudy.analysis.composite.system_scores`. Cells whose status is ``unknown`` or
+``not_applicable`` are missing; aggregates are the weighted means of the available children.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from scipy.cluster import hierarchy as sch
+
+from policingstudy.analysis import compare, composite, sensitivity, uncertainty
+from policingstudy.i18n import t
+from policingstudy.report.numbers import Numbers
+from policingstudy.report.tables import localise
+from policingstudy.types import Aggregate, Lang, Normalise, Weighting
+
+SYSTEMS: tuple[str, ...] = ("KZ", "UK-EW", "US", "DE")
+ORIGIN = "KZ"
+SYSTEM_RULE: composite.SystemRule = "best"
+
+
+@dataclass(frozen=True)
+class IndexAnalysis:
+    """Everything notebook 04 shows.
+
+    Attributes
+    ----------
+    scores
+        Units then systems x (normalised indicators, dimensions, ``INDEX``), nominal scheme.
+    kinds
+        ``"unit"`` or ``"system"`` per row of ``scores``.
+    dimensions
+        Dimension codes.
+    mc
+        Monte Carlo result (units and systems).
+    distances
+        Per-dimension and overall distance from Kazakhstan's system to each model.
+    gaps
+        Indicator-level gaps (model - Kazakhstan) from :func:`compare.gap_table`.
+    linked
+        Gaps linked to the article's problems and programme items (``link_type`` column).
+    sobol
+        Sobol indices of Kazakhstan's overall gap per model and input group.
+    tree
+        Hierarchical clustering of the units on their dimension scores.
+    n_uncertain
+        Number of coding cells sampled in the Monte Carlo.
+    """
+
+    scores: pd.DataFrame
+    kinds: pd.Series
+    dimensions: tuple[str, ...]
+    mc: uncertainty.MonteCarloResult
+    distances: pd.DataFrame
+    gaps: pd.DataFrame
+    linked: pd.DataFrame
+    sobol: pd.DataFrame
+    tree: compare.ClusterResult
+    n_uncertain: int
+
+
+def membership(units: pd.DataFrame) -> pd.DataFrame:
+    """``system_id, unit_id``: the hand-coded bodies (not ``no_body``) of each jurisdiction."""
+    body = units[(units["origin"] == "hand_coded") & (units["kind"] != "no_body")]
+    body = body[body["jurisdiction"].isin(SYSTEMS)]
+    order = body["jurisdiction"].map({s: i for i, s in enumerate(SYSTEMS)})
+    body = body.assign(_o=order).sort_values(["_o", "unit_id"], kind="stable")
+    return pd.DataFrame(
+        {
+            "system_id": body["jurisdiction"].astype(str).to_numpy(),
+            "unit_id": body["unit_id"].astype(str).to_numpy(),
+        }
+    )
+
+
+def alternatives(
+    normalise: Normalise, aggregate: Aggregate
+) -> tuple[tuple[Normalise, ...], tuple[Aggregate, ...]]:
+    """Normalisations and aggregations sampled by the Monte Carlo (nominal first)."""
+    others: tuple[Aggregate, ...] = ("arithmetic", "geometric")
+    aggs: list[Aggregate] = [aggregate, *(a for a in others if a != aggregate)]
+    if normalise == "zscore":
+        aggs = [a for a in aggs if a != "geometric"] or ["arithmetic"]
+    return (normalise,), tuple(aggs)
+
+
+def analyse_index(
+    units: pd.DataFrame,
+    codings: pd.DataFrame,
+    indicators: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    weighting: Weighting = "equal",
+    normalise: Normalise = "minmax",
+    aggregate: Aggregate = "arithmetic",
+    n_draws: int = 2000,
+    seed: int = 20261126,
+    n_base: int = 256,
+) -> IndexAnalysis:
+    """Composite index, Monte Carlo, distances, linked gaps, Sobol indices and clustering.
+
+    Min-max normalisation uses the codebook scales (goalposts), so scores do not depend on which
+    units are included. The Monte Carlo perturbs weights (+-25%), the aggregation method
+    and the uncertain codings (coder disagreements; low-confidence cells +-1 point).
+    ``seed`` seeds one generator used first by the Monte Carlo, then by the Sobol sample.
+    """
+    members = membership(units)
+    unit_ids = list(members["unit_id"])
+    ind_ids = list(indicators["indicator_id"].astype(str))
+    cod = codings[codings["unit_id"].isin(unit_ids)]
+    values = composite.indicator_matrix(cod, unit_ids=unit_ids, indicator_ids=ind_ids)
+    meta = composite.meta_from_indicators(indicators)
+    posts = composite.goalposts_from_indicators(indicators)
+    dirs = dict(zip(meta["iCode"], meta["Direction"], strict=True))
+    systems = composite.system_scores(values, members, rule=SYSTEM_RULE, directions=dirs)
+    goal = posts if normalise in ("minmax", "distance") else None
+    scores = composite.composite(
+        values,
+        meta,
+        normalise=normalise,
+        aggregate=aggregate,
+        goalposts=goal,
+        weighting=weighting,
+        extra_rows=systems,
+    )
+    kinds = pd.Series(["unit"] * len(values) + ["system"] * len(systems), index=scores.index)
+    norms, aggs = alternatives(normalise, aggregate)
+    options = uncertainty.IndexOptions(
+        normalise=norms,
+        aggregate=aggs,
+        goalposts=goal,
+        weighting=weighting,
+        system_rule=SYSTEM_RULE,
+    )
+    coding = uncertainty.coding_alternatives(cod, scales=posts)
+    rng = np.random.default_rng(seed)
+    mc = uncertainty.monte_carlo(
+        values,
+        meta,
+        n_draws=n_draws,
+        rng=rng,
+        options=options,
+        membership=members,
+        coding=coding,
+        origin=ORIGIN,
+    )
+    dims = tuple(str(d) for d in dict.fromkeys(indicators["dimension_id"].astype(str)))
+    sys_scores = scores[kinds == "system"]
+    dist = compare.distances(sys_scores, origin=ORIGIN, dimensions=dims)
+    gaps = compare.gap_table(sys_scores, origin=ORIGIN, codes=ind_ids)
+    linked = pd.concat(
+        [
+            compare.link_gaps(gaps, links[links["link_type"] == kind], item_col="link_id").assign(
+                link_type=kind
+            )
+            for kind in ("problem", "programme")
+        ],
+        ignore_index=True,
+    )
+    sobol = sensitivity.gap_sensitivity(
+        values,
+        meta,
+        membership=members,
+        origin=ORIGIN,
+        n_base=n_base,
+        rng=rng,
+        options=options,
+        coding=coding,
+        n_bootstrap=200,
+    )
+    tree = compare.cluster(scores.loc[kinds == "unit", list(dims)])
+    return IndexAnalysis(
+        scores, kinds, dims, mc, dist, gaps, linked, sobol, tree, len(coding.cells)
+    )
+
+
+def number_key(system_id: str) -> str:
+    """Identifier-safe suffix of a system id (``UK-EW`` -> ``uk_ew``)."""
+    return system_id.lower().replace("-", "_")
+
+
+def index_numbers(a: IndexAnalysis, nums: Numbers | None = None) -> Numbers:
+    """Numbers quoted by notebook 04 (identical in every language)."""
+    nums = nums or Numbers()
+    nums.add("n_units_index", int((a.kinds == "unit").sum()))
+    n_ind = len(a.scores.columns) - len(a.dimensions) - 1
+    nums.add("n_indicators", n_ind)
+    nums.add("n_cluster_dropped", len(a.tree.dropped))
+    nums.add("n_dimensions", len(a.dimensions))
+    nums.add("n_draws", int(a.mc.scores.shape[0]))
+    nums.add("n_uncertain_cells", a.n_uncertain)
+    summary = a.mc.summary().set_index("row_id")
+    for s in SYSTEMS:
+        k = number_key(s)
+        nums.add(f"index_{k}", float(a.scores.loc[s, "INDEX"]), digits=1)
+        nums.add(f"rank_median_{k}", int(summary.loc[s, "rank_median"]))
+        nums.add(f"rank_p05_{k}", int(summary.loc[s, "rank_p05"]))
+        nums.add(f"rank_p95_{k}", int(summary.loc[s, "rank_p95"]))
+    near = a.mc.nearest_probability().set_index("model")
+    for m in near.index:
+        k = number_key(str(m))
+        nums.add(f"p_nearest_{k}", float(near.loc[m, "probability"] * 100), digits=1)
+        nums.add(f"distance_{k}", float(a.distances.loc[m, "overall"]), digits=1)
+    return nums
+
+
+def nearest_nominal(a: IndexAnalysis) -> str:
+    """Nearest model of the nominal scheme."""
+    return compare.nearest_model(a.distances)
+
+
+def dimension_labels(dimensions: pd.DataFrame, lang: Lang) -> dict[str, str]:
+    """``{dimension_id: label}`` in ``lang``."""
+    return dict(
+        zip(dimensions["dimension_id"].astype(str), dimensions[f"label_{lang}"], strict=True)
+    )
+
+
+def row_label(row_id: str, kind: str, lang: Lang) -> str:
+    """Display label of a unit (its id) or a system (translated name)."""
+    return t(f"index.system_{number_key(row_id)}", lang) if kind == "system" else row_id
+
+
+def dimension_heatmap(
+    a: IndexAnalysis, dimensions: pd.DataFrame, lang: Lang, ax: Axes | None = None
+) -> Axes:
+    """Heatmap of dimension scores (units, then systems at the bottom); blank = missing."""
+    labels = dimension_labels(dimensions, lang)
+    data = a.scores[list(a.dimensions)]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, max(4.0, 0.16 * len(data))))
+    image = ax.imshow(data.to_numpy(dtype=float), aspect="auto", cmap="viridis", vmin=0, vmax=100)
+    ax.set_xticks(
+        range(len(a.dimensions)),
+        [labels.get(d, d) for d in a.dimensions],
+        rotation=40,
+        ha="right",
+        fontsize=7,
+    )
+    ax.set_yticks(
+        range(len(data)), [row_label(str(r), a.kinds[r], lang) for r in data.index], fontsize=5
+    )
+    ax.figure.colorbar(image, ax=ax, label=t("index.axis_score", lang))
+    ax.set_title(t("index.heatmap_title", lang))
+    return ax
+
+
+def rank_intervals(a: IndexAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
+    """Median system rank with its 5-95% interval (1 = highest index)."""
+    s = a.mc.summary()
+    s = s[s["kind"] == "system"].reset_index(drop=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 2.8))
+    y = np.arange(len(s))
+    med = s["rank_median"].to_numpy(dtype=float)
+    err = np.vstack(
+        [med - s["rank_p05"].to_numpy(dtype=float), s["rank_p95"].to_numpy(dtype=float) - med]
+    )
+    ax.errorbar(med, y, xerr=err, fmt="o", capsize=4, label=t("index.legend_interval", lang))
+    ax.scatter(
+        s["rank_nominal"], y, marker="x", color="k", zorder=3, label=t("index.legend_nominal", lang)
+    )
+    ax.set_yticks(y, [row_label(r, "system", lang) for r in s["row_id"]])
+    ax.set_xlim(len(s) + 0.5, 0.5)
+    ax.set_xticks(range(1, len(s) + 1))
+    ax.set_xlabel(t("index.axis_rank", lang))
+    ax.legend(fontsize=7, loc="lower left")
+    return ax
+
+
+def nearest_bar(a: IndexAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
+    """Probability (%) that each model is Kazakhstan's nearest across the draws."""
+    p = a.mc.nearest_probability()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 2.5))
+    ax.barh([row_label(m, "system", lang) for m in p["model"]], p["probability"] * 100)
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel(t("index.axis_probability", lang))
+    return ax
+
+
+def sobol_bar(a: IndexAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
+    """Total-order Sobol index (with its confidence half-width) per model and input group."""
+    s = a.sobol
+    groups = list(dict.fromkeys(s["group"]))
+    models = list(dict.fromkeys(s["model"]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3))
+    width = 0.8 / max(len(groups), 1)
+    x = np.arange(len(models))
+    for j, g in enumerate(groups):
+        sub = s[s["group"] == g].set_index("model").reindex(models)
+        ax.bar(
+            x + j * width,
+            sub["ST"],
+            width,
+            yerr=sub["ST_conf"],
+            capsize=3,
+            label=t(f"index.group_{g}", lang),
+        )
+    ax.set_xticks(x + width * (len(groups) - 1) / 2, [row_label(m, "system", lang) for m in models])
+    ax.set_ylabel(t("index.axis_sobol", lang))
+    ax.legend(fontsize=7)
+    return ax
+
+
+def dendrogram(a: IndexAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
+    """Dendrogram of the units clustered on their dimension scores."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4))
+    sch.dendrogram(
+        a.tree.linkage, labels=list(a.tree.labels), ax=ax, leaf_font_size=6, color_threshold=None
+    )
+    ax.set_ylabel(t("index.axis_distance", lang))
+    return ax
+
+
+def index_table(a: IndexAnalysis, dimensions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Systems x (dimension scores, index), rounded to one decimal, translated headers."""
+    labels = dimension_labels(dimensions, lang)
+    sys = a.scores[a.kinds == "system"][[*a.dimensions, "INDEX"]].astype("float64").round(1)
+    sys.columns = [*(labels.get(d, d) for d in a.dimensions), t("index.col_index", lang)]
+    sys.insert(0, t("index.col_system", lang), [row_label(r, "system", lang) for r in sys.index])
+    return sys
+
+
+def rank_table(a: IndexAnalysis, lang: Lang) -> pd.DataFrame:
+    """Per system: nominal index, median and 5-95% interval of score and rank."""
+    s = a.mc.summary()
+    s = s[s["kind"] == "system"].copy()
+    s["system"] = [row_label(r, "system", lang) for r in s["row_id"]]
+    for c in ("score_nominal", "score_median", "score_p05", "score_p95"):
+        s[c] = s[c].astype("float64").round(1)
+    for c in ("rank_nominal", "rank_median", "rank_p05", "rank_p95"):
+        s[c] = s[c].astype(int)
+    cols = {
+        c: f"index.col_{c}"
+        for c in (
+            "system",
+            "score_nominal",
+            "score_median",
+            "score_p05",
+            "score_p95",
+            "rank_nominal",
+            "rank_median",
+            "rank_p05",
+            "rank_p95",
+        )
+    }
+    return localise(s, cols, lang)
+
+
+def distance_table(a: IndexAnalysis, dimensions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Distance per dimension and overall from Kazakhstan to each model, with P(nearest)."""
+    labels = dimension_labels(dimensions, lang)
+    d = a.distances.astype("float64").round(1)
+    p = a.mc.nearest_probability().set_index("model")["probability"]
+    out = pd.DataFrame(
+        {t("index.col_model", lang): [row_label(m, "system", lang) for m in d.index]}
+    )
+    for c in a.dimensions:
+        out[labels.get(c, c)] = d[c].to_numpy()
+    out[t("index.col_overall", lang)] = d["overall"].to_numpy()
+    out[t("index.col_p_nearest", lang)] = (p.reindex(d.index).astype("float64") * 100).round(1).to_numpy()
+    return out
+
+
+def linked_table(
+    a: IndexAnalysis, problems: pd.DataFrame, programme: pd.DataFrame, lang: Lang
+) -> pd.DataFrame:
+    """Mean and largest indicator gap per article problem / programme item and model."""
+    names = {
+        **dict(zip(problems["problem_id"], problems[f"label_{lang}"], strict=True)),
+        **dict(zip(programme["item_id"], programme[f"label_{lang}"], strict=True)),
+    }
+    x = a.linked.copy()
+    x["item"] = [f"{i}: {names.get(i, i)}" for i in x["link_id"]]
+    x["model_label"] = [row_label(m, "system", lang) for m in x["model"]]
+    x["mean_gap"] = x["mean_gap"].astype("float64").round(1)
+    x["max_gap"] = x["max_gap"].astype("float64").round(1)
+    cols = {
+        "item": "index.col_item",
+        "model_label": "index.col_model",
+        "n_indicators": "index.col_n_indicators",
+        "mean_gap": "index.col_mean_gap",
+        "max_gap": "index.col_max_gap",
+        "indicators": "index.col_indicators",
+    }
+    return localise(x, cols, lang)

@@ -1,0 +1,43 @@
+"""Tests of the notebook-04 views (membership rule, parameters, figures)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from policingstudy.errors import OptionError, ParameterError
+from policingstudy.params import ComparativeIndexParams
+from policingstudy.report import index_views as views
+
+
+def test_membership_keeps_hand_coded_bodies_only() -> None:
+    units = pd.DataFrame(
+        {
+            "unit_id": ["DE_BY", "DE_FED", "KZ_PC", "US_X", "US_S1"],
+            "jurisdiction": ["DE", "DE", "KZ", "US", "US"],
+            "kind": ["no_body", "police_commissioner", "public_council", "coa", "coa"],
+            "origin": ["hand_coded"] * 4 + ["uchicago_survey"],
+        }
+    )
+    m = views.membership(units)
+    assert list(m["system_id"]) == ["KZ", "US", "DE"]
+    assert list(m["unit_id"]) == ["KZ_PC", "US_X", "DE_FED"]
+
+
+def test_alternatives_never_pair_zscore_with_geometric() -> None:
+    assert views.alternatives("minmax", "arithmetic") == (("minmax",), ("arithmetic", "geometric"))
+    assert views.alternatives("zscore", "arithmetic") == (("zscore",), ("arithmetic",))
+
+
+def test_number_key() -> None:
+    assert views.number_key("UK-EW") == "uk_ew"
+
+
+def test_params_refuse_bad_values() -> None:
+    with pytest.raises(OptionError, match="weighting"):
+        ComparativeIndexParams(lang="en", weighting="magic")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="n_draws"):
+        ComparativeIndexParams(lang="en", n_draws=0)
+    assert ComparativeIndexParams(lang="kk").n_draws == 2000
