@@ -122,7 +122,7 @@ def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
     jobs = plan(paths, langs=langs, only=args.only, overrides=overrides)
     if not args.offline:
         _fetch(paths, None, args.mirror)
-    build(paths, args.mirror or mirror_from_env())
+    build(paths, args.mirror or mirror_from_env(), reuse=not args.force)
     summary = run(
         paths,
         jobs,

@@ -14,12 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 
+import hashlib
+import json
+from collections.abc import Callable
+
 from policingstudy.analysis.reliability import alpha_by_group, disagreements, reconcile
 from policingstudy.dataset import load_dataset
 from policingstudy.errors import SourceError
 from policingstudy.paths import ProjectPaths
+from policingstudy.io import write_text
+from policingstudy.readers.de import read_pks_years
 from policingstudy.readers.us import read_oversight_agencies
-from policingstudy.sources import locate
+from policingstudy.sources import load_registry, locate
 from policingstudy.survey import load_mapping, survey_units
 from policingstudy.tables import thesis_tables, write_tables
 
@@ -115,6 +121,82 @@ def validate_all(paths: ProjectPaths, mirror: Path | None = None) -> dict[str, p
     return tables
 
 
-def build(paths: ProjectPaths, mirror: Path | None = None) -> list[Path]:
-    """Validate, then write every processed table; return the files written."""
-    return write_tables(paths, validate_all(paths, mirror))
+PKS_YEARS = tuple(range(2013, 2025))
+
+
+def _pks(folders: dict[str, Path]) -> pd.DataFrame:
+    return read_pks_years({int(sid.rsplit("_", 1)[1]): f for sid, f in folders.items()})
+
+
+# Tables parsed from external files that are slow to read (the twelve PKS workbooks take about
+# 45 s): built once per set of input files and reused while their pinned sha256 are unchanged.
+EXTERNAL_TABLES: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Path]], pd.DataFrame]]] = {
+    "pks_laender": (tuple(f"de_pks_laender_{y}" for y in PKS_YEARS), _pks),
+}
+
+
+def _stamp(paths: ProjectPaths, ids: tuple[str, ...], reader: Callable[..., object]) -> str:
+    registry = load_registry(paths)
+    digest = hashlib.sha256(reader.__module__.encode())
+    for sid in ids:
+        for file in registry[sid].files:
+            digest.update(f"{sid}/{file.name}:{file.sha256}".encode())
+    return digest.hexdigest()
+
+
+def external_tables(paths: ProjectPaths, mirror: Path | None) -> list[Path]:
+    """Write the processed tables parsed from external files, when their inputs changed.
+
+    A table whose inputs are not available (not fetched, no mirror) is skipped; notebooks that
+    need it then fail with a message saying to run ``policingstudy fetch``.
+    """
+    written = []
+    for name, (ids, reader) in EXTERNAL_TABLES.items():
+        stamp_path = paths.processed / ".stamps" / f"{name}.json"
+        try:
+            folders = {sid: locate(sid, paths=paths, mirror=mirror) for sid in ids}
+        except SourceError:
+            continue
+        stamp = _stamp(paths, ids, reader)
+        current = (paths.processed / f"{name}.parquet").exists() and stamp_path.exists()
+        if current and json.loads(stamp_path.read_text())["stamp"] == stamp:
+            continue
+        written += write_tables(paths, {name: reader(folders)})
+        write_text(stamp_path, json.dumps({"stamp": stamp, "inputs": list(ids)}) + "\n")
+    return written
+
+
+def _inputs_stamp(paths: ProjectPaths, mirror: Path | None) -> str:
+    """Hash of everything the processed tables depend on (raw files, package source, survey)."""
+    import policingstudy
+
+    digest = hashlib.sha256()
+    package = Path(policingstudy.__file__).parent
+    for folder in (paths.raw, package):
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and "external" not in file.relative_to(folder).parts[:1] \
+                    and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(folder).as_posix().encode())
+                digest.update(file.read_bytes())
+    try:
+        survey = locate(SURVEY_SOURCE, paths=paths, mirror=mirror)
+        digest.update(b"survey:" + str(sorted(p.name for p in survey.iterdir())).encode())
+    except SourceError:
+        digest.update(b"survey:none")
+    return digest.hexdigest()
+
+
+def build(paths: ProjectPaths, mirror: Path | None = None, *, reuse: bool = False) -> list[Path]:
+    """Validate, then write every processed table; return the files written.
+
+    With ``reuse`` (used by ``policingstudy report``), nothing is rebuilt when the raw files,
+    the package source and the survey's availability are unchanged since the last build.
+    """
+    stamp_path = paths.processed / ".stamps" / "build.json"
+    stamp = _inputs_stamp(paths, mirror)
+    if reuse and stamp_path.exists() and json.loads(stamp_path.read_text())["stamp"] == stamp:
+        return external_tables(paths, mirror)
+    written = write_tables(paths, validate_all(paths, mirror))
+    written += external_tables(paths, mirror)
+    write_text(stamp_path, json.dumps({"stamp": stamp}) + "\n")
+    return written
