@@ -109,8 +109,10 @@ class Hierarchy:
             )
         steps = []
         for step in self.steps:
-            new = np.array([weights.get(c, w) for c, w in zip(step.children, step.weights)])
-            _check_weight_values(dict(zip(step.children, new)))
+            new = np.array(
+                [weights.get(c, w) for c, w in zip(step.children, step.weights, strict=True)]
+            )
+            _check_weight_values(dict(zip(step.children, new, strict=True)))
             steps.append(
                 Step(step.level, step.children, step.parents, step.membership, new.astype(float))
             )
@@ -130,7 +132,7 @@ def _check_weight_values(weights: dict[str, float]) -> None:
 def _check_group_sums(steps: Sequence[Step]) -> None:
     for step in steps:
         sums = step.weights @ step.membership
-        zero = [p for p, s in zip(step.parents, sums) if s <= 0]
+        zero = [p for p, s in zip(step.parents, sums, strict=True) if s <= 0]
         if zero:
             raise SpecificationError(
                 f"weights: the children of {zero} all have weight 0; "
@@ -148,8 +150,9 @@ def parse_direction(value: object, code: str) -> int:
         number = np.nan
     if number in (1.0, -1.0):
         return int(number)
+    shown = value.item() if isinstance(value, np.generic) else value
     raise SpecificationError(
-        f"meta: Direction of indicator '{code}' is {value!r}; expected 1, -1, '+' or '-'"
+        f"meta: Direction of indicator '{code}' is {shown!r}; expected 1, -1, '+' or '-'"
     )
 
 
@@ -175,7 +178,7 @@ def _select_rows(meta: pd.DataFrame) -> pd.DataFrame:
 
 def _levels(rows: pd.DataFrame) -> dict[str, int]:
     levels: dict[str, int] = {}
-    for code, level in zip(rows["iCode"].astype(str), rows["Level"]):
+    for code, level in zip(rows["iCode"].astype(str), rows["Level"], strict=True):
         try:
             number = float(level)
         except (TypeError, ValueError):
@@ -192,7 +195,7 @@ def _levels(rows: pd.DataFrame) -> dict[str, int]:
 def _parents(rows: pd.DataFrame, levels: dict[str, int]) -> dict[str, str | None]:
     top = max(levels.values())
     parents: dict[str, str | None] = {}
-    for code, parent in zip(rows["iCode"].astype(str), rows["Parent"]):
+    for code, parent in zip(rows["iCode"].astype(str), rows["Parent"], strict=True):
         name = None if pd.isna(parent) or str(parent).strip() == "" else str(parent).strip()
         if name is None and levels[code] != top:
             raise SpecificationError(
@@ -253,7 +256,9 @@ def parse_meta(meta: pd.DataFrame, indicator_codes: Sequence[str] | None = None)
                 f"meta: '{code}' is at Level {levels[code]} but its Parent '{parent}' is at "
                 f"Level {levels[parent]}; expected the parent exactly one level up"
             )
-    weights = dict(zip(rows["iCode"].astype(str), pd.to_numeric(rows["Weight"], errors="coerce")))
+    weights = dict(
+        zip(rows["iCode"].astype(str), pd.to_numeric(rows["Weight"], errors="coerce"), strict=True)
+    )
     top = max(levels.values())
     _check_weight_values({c: float(w) for c, w in weights.items() if levels[c] != top})
 

@@ -1,0 +1,68 @@
+"""AHP priorities and Saaty's consistency ratio on a published example; weight helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from policingstudy.analysis.weights import RANDOM_INDEX, ahp_weights
+from policingstudy.errors import SpecificationError
+
+# Published example: "Analytic hierarchy process - leader example" (Wikipedia, worked example of
+# Saaty's method): criteria Experience, Education, Charisma, Age compared pairwise; published
+# priorities .547, .127, .270, .056 and a consistency ratio of 0.044 (4.4%).
+CRITERIA = ["Experience", "Education", "Charisma", "Age"]
+LEADER = pd.DataFrame(
+    [
+        [1, 4, 3, 7],
+        [1 / 4, 1, 1 / 3, 3],
+        [1 / 3, 3, 1, 5],
+        [1 / 7, 1 / 3, 1 / 5, 1],
+    ],
+    index=CRITERIA,
+    columns=CRITERIA,
+)
+
+
+def test_leader_example_priorities_and_consistency():
+    result = ahp_weights(LEADER)
+    # published to 3 decimals; the exact eigenvector gives .5476 for Experience
+    np.testing.assert_allclose(result.weights[CRITERIA], [0.547, 0.127, 0.270, 0.056], atol=1e-3)
+    assert result.weights.sum() == pytest.approx(1.0)
+    # CI = (lambda_max - 4) / 3, CR = CI / RI(4) with Saaty's RI(4) = 0.90
+    assert result.lambda_max == pytest.approx(4.1184, abs=1e-4)
+    assert result.consistency_ratio == pytest.approx(0.044, abs=5e-4)
+    assert result.consistency_ratio == pytest.approx(result.consistency_index / RANDOM_INDEX[4])
+
+
+def test_consistent_matrix_has_zero_ratio():
+    w = np.array([0.5, 0.3, 0.2])
+    matrix = pd.DataFrame(w[:, None] / w[None, :], index=list("abc"), columns=list("abc"))
+    result = ahp_weights(matrix)
+    np.testing.assert_allclose(result.weights, w)
+    assert result.lambda_max == pytest.approx(3.0)
+    assert result.consistency_ratio == pytest.approx(0.0, abs=1e-12)
+
+
+def test_inconsistent_judgements_are_refused_unless_allowed():
+    # a > b (5), b > c (5) but c > a (5): a cycle of preferences
+    cyclic = pd.DataFrame(
+        [[1, 5, 1 / 5], [1 / 5, 1, 5], [5, 1 / 5, 1]], index=list("abc"), columns=list("abc")
+    )
+    with pytest.raises(SpecificationError, match=r"CR = \d\.\d+ exceeds 0.1.*allow_inconsistent"):
+        ahp_weights(cyclic)
+    result = ahp_weights(cyclic, allow_inconsistent=True)
+    assert result.consistency_ratio > 0.1
+    np.testing.assert_allclose(result.weights, [1 / 3, 1 / 3, 1 / 3], atol=1e-9)  # symmetric
+
+
+def test_malformed_matrices_are_refused():
+    with pytest.raises(SpecificationError, match="not reciprocal"):
+        ahp_weights(pd.DataFrame([[1, 2], [2, 1]], index=list("ab"), columns=list("ab")))
+    with pytest.raises(SpecificationError, match="row labels"):
+        ahp_weights(pd.DataFrame([[1, 2], [0.5, 1]], index=list("ab"), columns=list("ba")))
+    with pytest.raises(SpecificationError, match="non-positive"):
+        ahp_weights(pd.DataFrame([[1, 0], [0, 1]], index=list("ab"), columns=list("ab")))
+    with pytest.raises(SpecificationError, match="diagonal"):
+        ahp_weights(pd.DataFrame([[2, 1], [1, 1]], index=list("ab"), columns=list("ab")))
