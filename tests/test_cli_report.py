@@ -124,7 +124,7 @@ def test_report_three_languages_cache_and_determinism(project, capsys):
     numbers = json.loads((reports / "numbers" / "01_thesis_overview.json").read_text())
     assert numbers["n_topics"] == 30 and numbers["n_problems"] == 4
     first = (reports / "numbers" / "01_thesis_overview.json").read_bytes()
-    processed = {p.name: p.read_bytes() for p in (project / "data" / "processed").iterdir()}
+    processed = {p.name: p.read_bytes() for p in (project / "data" / "processed").iterdir() if p.is_file()}
 
     parser = _Links()
     parser.feed((reports / "index.html").read_text(encoding="utf-8"))
@@ -141,7 +141,7 @@ def test_report_three_languages_cache_and_determinism(project, capsys):
     assert main([*argv, "--force", "--lang", "kk"]) == 0
     assert "1 executed, 0 cached, 0 failed" in capsys.readouterr().out
     assert (reports / "numbers" / "01_thesis_overview.json").read_bytes() == first
-    again = {p.name: p.read_bytes() for p in (project / "data" / "processed").iterdir()}
+    again = {p.name: p.read_bytes() for p in (project / "data" / "processed").iterdir() if p.is_file()}
     assert again == processed
 
 
@@ -212,3 +212,17 @@ def test_full_report_all_notebooks_one_language(tmp_path, external_dir, capsys, 
     parser = _Links()
     parser.feed((project / "reports" / "index.html").read_text(encoding="utf-8"))
     assert {f"en/{s}.html" for s in stems} <= set(parser.links)
+
+
+def test_notebook_time_limit_fails_that_notebook_only(project, capsys):
+    write_notebook(
+        project / "notebooks" / "00_endless.ipynb", 'lang = "en"', "import time\ntime.sleep(120)"
+    )
+    start = time.time()
+    code = main(["--root", str(project), "report", "--offline", "--lang", "en", "--timeout", "8"])
+    assert time.time() - start < 60
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "FAILED 00_endless [en]" in err
+    assert "exceeded its time limit of 8 s" in err
+    assert (project / "reports" / "en" / "01_thesis_overview.html").exists()

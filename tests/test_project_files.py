@@ -102,6 +102,7 @@ LAYERS = {
     "geo": 4,
     "thesis": 4,
     "dataset": 4,
+    "scenario_data": 5,
     "survey": 4,
     "analysis": 5,
     "report": 6,

@@ -130,3 +130,31 @@ class AdoptionEvidenceParams(NotebookParams):
                     f"AdoptionEvidenceParams.{name}: expected an integer in "
                     f"[{low}, {high if high is not None else 'inf'}], got {value!r}"
                 )
+
+
+@dataclass(frozen=True)
+class ReformScenariosParams(NotebookParams):
+    """Parameters of ``05_reform_scenarios``.
+
+    Parameters
+    ----------
+    n_draws
+        Monte Carlo draws shared by the baseline and every scenario (1-100000).
+    seed
+        Seed of the random generator (non-negative integer).
+    """
+
+    n_draws: int = 1000
+    seed: int = 20261126
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        n = self.n_draws
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100_000:
+            raise ParameterError(
+                f"ReformScenariosParams.n_draws: expected an integer in [1, 100000], got {n!r}"
+            )
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ParameterError(
+                f"ReformScenariosParams.seed: expected a non-negative integer, got {self.seed!r}"
+            )

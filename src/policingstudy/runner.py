@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -40,6 +42,7 @@ from policingstudy.runinfo import input_hashes, run_metadata
 from policingstudy.types import LANGS, Lang, check_option
 
 DEFAULT_TIMEOUT = 600
+CELL_TIMEOUT_MARGIN = 60  # a cell may run this much past the notebook limit before nbclient stops it
 CACHE_DIR = ".cache"
 
 
@@ -180,18 +183,21 @@ def to_html(nb: nbformat.NotebookNode, lang: Lang, title: str) -> str:
     return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
 
 
-def _kernel_manager_class() -> type:
-    """A kernel manager that starts ipykernel in this interpreter, ignoring user kernelspecs."""
+def _kernel_manager_class(started: list[Any], ipc_dir: Path) -> type:
+    """A kernel manager that starts ipykernel in this interpreter, ignoring user kernelspecs.
+
+    Kernels talk over IPC sockets in ``ipc_dir``; each manager is appended to ``started`` so
+    that the notebook watchdog can stop a kernel that exceeds the notebook's time limit.
+    """
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import KernelManager
 
     class ThisInterpreterKernelManager(KernelManager):
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault(
-                "ip", str(Path(tempfile.mkdtemp(prefix="policingstudy-kernel-")) / "k")
-            )
+            kwargs.setdefault("ip", str(ipc_dir / "k"))
             super().__init__(**kwargs)
+            started.append(self)
 
         @property
         def kernel_spec(self) -> KernelSpec:
@@ -234,22 +240,43 @@ def execute(job: Job, paths: ProjectPaths, work: Path, timeout: int) -> JobResul
     start = time.perf_counter()
     tmp_nb = work / f"{job.stem}.{job.lang}.ipynb"
     error, cell = "", None
+    ipc_dir = Path(tempfile.mkdtemp(prefix="policingstudy-kernel-"))
+    started: list[Any] = []
+    timed_out = threading.Event()
+
+    def stop_kernel() -> None:
+        # An interrupt (SIGINT) makes the running cell fail with KeyboardInterrupt, so papermill
+        # returns normally and the kernel shuts down cleanly; the cell timeout is the backstop.
+        timed_out.set()
+        for km in started:
+            process = getattr(getattr(km, "provisioner", None), "process", None)
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGINT)
+
+    watchdog = threading.Timer(timeout, stop_kernel)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         papermill.execute_notebook(
             str(job.notebook),
             str(tmp_nb),
             parameters=job.parameters,
             kernel_name="python3",
-            kernel_manager_class=_kernel_manager_class(),
+            kernel_manager_class=_kernel_manager_class(started, ipc_dir),
             progress_bar=False,
             cwd=str(paths.root),
-            execution_timeout=timeout,
+            execution_timeout=timeout + CELL_TIMEOUT_MARGIN,
             request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         error, cell = f"{exc.ename}: {exc.evalue}", _source_cell_number(tmp_nb, exc.cell_index)
     except Exception as exc:  # kernel death, timeout: reported, other notebooks go on
         error = f"{type(exc).__name__}: {exc}"
+    finally:
+        watchdog.cancel()
+        shutil.rmtree(ipc_dir, ignore_errors=True)
+    if timed_out.is_set():
+        error = f"TimeoutError: the notebook exceeded its time limit of {timeout} s (--timeout)"
     if not tmp_nb.exists():
         return JobResult(
             job.stem, job.lang, "failed", time.perf_counter() - start, job.parameters, error, cell

@@ -1,0 +1,223 @@
+"""Maps: titles and legends from the catalogs, joins, colours by category, Kazakh letters."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.legend import Legend
+
+from policingstudy import geo
+from policingstudy.errors import JoinError, OptionError
+from policingstudy.i18n import t
+from policingstudy.readers import ew, kz, us
+from policingstudy.report import maps
+from policingstudy.types import LANGS, Lang
+
+# A made-up table of German offices for drawing only (the real one comes from the dataset).
+DE_OFFICES = pd.DataFrame(
+    {
+        "code": [
+            "DE-BW",
+            "DE-BY",
+            "DE-BE",
+            "DE-BB",
+            "DE-HB",
+            "DE-HH",
+            "DE-HE",
+            "DE-MV",
+            "DE-NI",
+            "DE-NW",
+            "DE-RP",
+            "DE-SL",
+            "DE-SN",
+            "DE-ST",
+            "DE-SH",
+            "DE-TH",
+        ],
+        "kind": [
+            "police_commissioner",
+            "none",
+            "police_commissioner",
+            "police_commissioner",
+            "police_commissioner",
+            "complaints_office",
+            "police_commissioner",
+            "police_commissioner",
+            "none",
+            "police_commissioner",
+            "police_commissioner",
+            "none",
+            "complaints_office",
+            "none",
+            "ombudsperson",
+            "none",
+        ],
+        "year": [
+            2016,
+            None,
+            2021,
+            2022,
+            2022,
+            2015,
+            2021,
+            2018,
+            None,
+            2024,
+            2014,
+            None,
+            2019,
+            None,
+            2016,
+            None,
+        ],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def data(external_dir: Path) -> maps.MapData:
+    def shapes(name: geo.BoundaryName) -> gpd.GeoDataFrame:
+        return geo.boundaries(name, folder=external_dir / geo.SPECS[name].source_id)
+
+    party = ew.read_pcc_party(external_dir / "ew_pcc_party_by_year")
+    return maps.MapData(
+        kz_regions=shapes("kz_regions_2024"),
+        kz_crime=kz.read_kz_crime_regions(external_dir / "kz_crime_regions"),
+        ew_areas=shapes("ew_police_force_areas"),
+        ew_holders=ew.pcc_function_holders(party, year=2024),
+        de_laender=shapes("de_laender"),
+        de_offices=DE_OFFICES,
+        us_states=shapes("us_states"),
+        us_cities=us.read_largest_cities(external_dir / "us_oversight_agencies"),
+    )
+
+
+def _legend_texts(ax: Axes) -> list[str]:
+    legends = [a for a in ax.get_children() if isinstance(a, Legend)]
+    return [text.get_text() for legend in legends for text in legend.get_texts()]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_kazakhstan_map(data: maps.MapData, lang: Lang) -> None:
+    fig, ax = plt.subplots()
+    assert maps.kz_crime_map(data.kz_regions, data.kz_crime, lang=lang, ax=ax) is ax
+    assert ax.get_title() == t("maps.kz_title", lang)
+    labels = {text.get_text() for text in ax.texts}
+    assert set(data.kz_regions[f"name_{lang}"]) <= labels
+    assert any("2022" in text for text in labels)  # the note on the unstated period
+    colour_bar = ax.child_axes[0]
+    assert colour_bar.get_xlabel() == t("maps.kz_legend", lang)
+    hatched = [c for c in ax.collections if c.get_hatch() == "////"]
+    assert len(hatched) == 1
+    assert _legend_texts(ax) == [t("maps.kz_shared_value", lang)]
+    plt.close(fig)
+
+
+def test_kazakhstan_map_refuses_unmatched_regions(data: maps.MapData) -> None:
+    with pytest.raises(JoinError, match=r"boundaries without data: \['KZ-ABY'\]"):
+        maps.kz_crime_map(data.kz_regions, data.kz_crime.iloc[1:], lang="en")
+    plt.close("all")
+
+
+@pytest.mark.parametrize(("year", "counts"), [(2016, (41, 1, 1)), (2024, (37, 5, 1))])
+def test_england_and_wales_map(
+    external_dir: Path, data: maps.MapData, year: int, counts: tuple[int, int, int]
+) -> None:
+    party = ew.read_pcc_party(external_dir / "ew_pcc_party_by_year")
+    holders = ew.pcc_function_holders(party, year=year)
+    ax = maps.ew_pcc_map(data.ew_areas, holders, lang="en")
+    assert ax.get_title().replace("\n", " ") == t("maps.ew_title", "en", year=year)
+    expected = [
+        f"{t('maps.holder_pcc', 'en')} ({counts[0]})",
+        f"{t('maps.holder_mayor', 'en')} ({counts[1]})",
+        f"{t('maps.holder_none', 'en')} ({counts[2]})",
+    ]
+    assert _legend_texts(ax) == expected
+    gids = {c.get_gid(): c for c in ax.collections if c.get_gid()}
+    assert set(gids) == {"pcc", "mayor", "none"}
+    assert tuple(gids["mayor"].get_facecolor()[0][:3]) == pytest.approx(
+        (0xD6 / 255, 0x27 / 255, 0x28 / 255)
+    )
+    assert ax.child_axes[0].get_title() == "London"
+    plt.close("all")
+
+
+def test_germany_map(data: maps.MapData) -> None:
+    ax = maps.de_commissioner_map(data.de_laender, DE_OFFICES, lang="ru")
+    assert ax.get_title().replace("\n", " ") == t("maps.de_title", "ru")
+    assert _legend_texts(ax)[0] == f"{t('maps.de_kind_police_commissioner', 'ru')} (8)"
+    years = sorted(text.get_text() for text in ax.texts if text.get_text().isdigit())
+    assert years == sorted(str(int(y)) for y in DE_OFFICES["year"].dropna())
+    plt.close("all")
+
+
+def test_germany_map_refuses_bad_input(data: maps.MapData) -> None:
+    bad = DE_OFFICES.assign(kind=DE_OFFICES["kind"].replace("none", "nothing"))
+    with pytest.raises(OptionError, match=r"office kind: expected one of \('police_commissioner'"):
+        maps.de_commissioner_map(data.de_laender, bad, lang="en")
+    with pytest.raises(JoinError, match=r"boundaries without data: \['DE-TH'\]"):
+        maps.de_commissioner_map(data.de_laender, DE_OFFICES.iloc[:-1], lang="en")
+    plt.close("all")
+
+
+def test_united_states_map(data: maps.MapData) -> None:
+    ax = maps.us_oversight_map(data.us_states, data.us_cities, lang="en")
+    assert ax.get_title().replace("\n", " ") == t("maps.us_title", "en")
+    axes = [ax, *ax.child_axes]
+    assert len(ax.child_axes) == 3  # Alaska, Hawaii, Puerto Rico
+    points = sum(
+        len(c.get_offsets()) for a in axes for c in a.collections if isinstance(c, PathCollection)
+    )
+    assert points == 100
+    in_insets = sum(
+        len(c.get_offsets())
+        for a in ax.child_axes
+        for c in a.collections
+        if isinstance(c, PathCollection)
+    )
+    assert in_insets == 2  # Anchorage and Honolulu
+    review = [c for c in ax.collections if c.get_gid() == "role:review"]
+    assert (
+        sum(len(c.get_offsets()) for c in review)
+        == (data.us_cities["first_role"] == "review").sum()
+    )
+    texts = _legend_texts(ax)
+    assert t("maps.us_role_none", "en") in texts
+    assert t("maps.us_decade_before", "en") in texts
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("year", "band"),
+    [(1861, "0-1969"), (1990, "1990-1999"), (2019, "2010-2019"), (None, "unknown")],
+)
+def test_decade_bands(year: int | None, band: str) -> None:
+    assert maps.decade_band(year)[0] == band
+
+
+def test_kazakh_letters_render_in_a_title(data: maps.MapData) -> None:
+    fig = maps.overview_figure(data, lang="kk")
+    title = fig.get_suptitle()
+    assert title == t("maps.overview_title", "kk")
+    assert set("Төрт юрисдикциядағы") <= set(title)
+    kazakh_titles = "".join(ax.get_title() for ax in fig.axes)
+    assert {"қ", "ұ", "ө", "ғ"} <= set(kazakh_titles)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph is a UserWarning from matplotlib
+        fig.canvas.draw()
+    plt.close(fig)
+
+
+def test_overview_has_four_panels(data: maps.MapData) -> None:
+    fig = maps.overview_figure(data, lang="ru")
+    main = [ax for ax in fig.axes if ax.get_title()]
+    assert len(main) == 4
+    assert fig.get_suptitle() == "Контроль над полицией в четырёх юрисдикциях"
+    plt.close(fig)
