@@ -124,7 +124,9 @@ def test_report_three_languages_cache_and_determinism(project, capsys):
     numbers = json.loads((reports / "numbers" / "01_thesis_overview.json").read_text())
     assert numbers["n_topics"] == 30 and numbers["n_problems"] == 4
     first = (reports / "numbers" / "01_thesis_overview.json").read_bytes()
-    processed = {p.name: p.read_bytes() for p in (project / "data" / "processed").iterdir() if p.is_file()}
+    processed = {
+        p.name: p.read_bytes() for p in (project / "data" / "processed").iterdir() if p.is_file()
+    }
 
     parser = _Links()
     parser.feed((reports / "index.html").read_text(encoding="utf-8"))
@@ -141,7 +143,9 @@ def test_report_three_languages_cache_and_determinism(project, capsys):
     assert main([*argv, "--force", "--lang", "kk"]) == 0
     assert "1 executed, 0 cached, 0 failed" in capsys.readouterr().out
     assert (reports / "numbers" / "01_thesis_overview.json").read_bytes() == first
-    again = {p.name: p.read_bytes() for p in (project / "data" / "processed").iterdir() if p.is_file()}
+    again = {
+        p.name: p.read_bytes() for p in (project / "data" / "processed").iterdir() if p.is_file()
+    }
     assert again == processed
 
 

@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="copy external data from this folder ($POLICINGSTUDY_MIRROR)",
     )
-    report.add_argument("--timeout", type=int, default=600, help="time limit of one notebook run, in seconds")
+    report.add_argument(
+        "--timeout", type=int, default=600, help="time limit of one notebook run, in seconds"
+    )
 
     sub.add_parser("list", help="notebooks and their declared parameters")
     sub.add_parser("build", help="validate data/raw and write data/processed")

@@ -78,7 +78,12 @@ def load_codebook(path: Path) -> Codebook:
     name = path.as_posix()
     if not path.is_file():
         raise DataValidationError([f"{name}: file not found"])
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    data = (
+        yaml.load(
+            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
+        or {}
+    )
     problems: list[str] = []
     lo, hi = int(data.get("scale", {}).get("min", 0)), int(data.get("scale", {}).get("max", 3))
     dims = []

@@ -60,6 +60,8 @@ CODING_COLUMNS = [
 ]
 SOURCE_COLUMNS = ["source_id", "citation", "url", "kind", "accessed", "note"]
 LINK_COLUMNS = ["link_type", "link_id", "indicator_id", "rationale"]
+PCC_COLUMNS = ["subunit_code", "force_name", "holder", "since", "source_id", "note"]
+PCC_HOLDERS = ("pcc", "mayor", "none")
 
 KINDS = (
     "public_council",
@@ -335,6 +337,31 @@ def check_links(links: pd.DataFrame, codebook: Codebook, root: Path) -> list[str
     return problems
 
 
+def check_pcc_functions(
+    table: pd.DataFrame, codes: pd.DataFrame, known_sources: set[str], today: dt.date
+) -> list[str]:
+    """Check who holds PCC functions in each E&W police force area; return problems."""
+    problems = []
+    valid = set(codes.loc[codes["jurisdiction"] == "UK-EW", "code"])
+    for _, row in table.iterrows():
+        if row["subunit_code"] not in valid:
+            problems.append(
+                f"{_at(row, 'subunit_code')}: found {row['subunit_code']!r}; expected "
+                "a police force area code (PFA23CD) of subunit_codes.csv"
+            )
+        _check_choice(row, "holder", PCC_HOLDERS, problems)
+        _check_date(row, "since", today, problems)
+        if row["source_id"] not in known_sources:
+            problems.append(
+                f"{_at(row, 'source_id')}: unknown source id {row['source_id']!r}; "
+                "expected an id defined in data/raw/dataset/sources/"
+            )
+    missing = sorted(valid - set(table["subunit_code"]))
+    if missing and len(table):
+        problems.append(f"ew_pcc_functions.csv: police force areas missing: {missing}")
+    return problems
+
+
 def _strip(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     out = frame.loc[:, columns].copy()
     return out.reset_index(drop=True)
@@ -371,6 +398,14 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
         if links_path.exists()
         else pd.DataFrame(columns=[*LINK_COLUMNS, "_file", "_row"])
     )
+    pcc_path = folder / "ew_pcc_functions.csv"
+    pcc = (
+        read_csv(pcc_path).assign(
+            _file=pcc_path.relative_to(root).as_posix(), _row=lambda f: range(1, len(f) + 1)
+        )
+        if pcc_path.exists()
+        else pd.DataFrame(columns=[*PCC_COLUMNS, "_file", "_row"])
+    )
     known_sources = set(sources["source_id"])
     unit_ids = set(units["unit_id"])
     problems = check_sources(sources, today)
@@ -383,6 +418,7 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
     problems += check_events(events, unit_ids, known_sources, today)
     problems += check_codings(codings, unit_ids, codebook, known_sources, today)
     problems += check_links(links, codebook, root)
+    problems += check_pcc_functions(pcc, codes, known_sources, today)
     if problems:
         raise DataValidationError(problems)
     codings = codings.assign(value=pd.to_numeric(codings["value"]).astype("Float64"))
@@ -400,4 +436,5 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
         "dimensions": codebook.dimensions,
         "indicators": indicators,
         "thesis_links": _strip(links, LINK_COLUMNS),
+        "ew_pcc_functions": _strip(pcc.fillna({"note": ""}), PCC_COLUMNS),
     }

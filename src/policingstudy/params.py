@@ -158,3 +158,8 @@ class ReformScenariosParams(NotebookParams):
             raise ParameterError(
                 f"ReformScenariosParams.seed: expected a non-negative integer, got {self.seed!r}"
             )
+
+
+@dataclass(frozen=True)
+class MapsParams(NotebookParams):
+    """Parameters of ``07_maps``."""

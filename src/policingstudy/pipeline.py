@@ -10,19 +10,18 @@ The consensus coding and the reliability table come from :mod:`policingstudy.ana
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-import hashlib
-import json
-from collections.abc import Callable
-
 from policingstudy.analysis.reliability import alpha_by_group, disagreements, reconcile
 from policingstudy.dataset import load_dataset
 from policingstudy.errors import SourceError
-from policingstudy.paths import ProjectPaths
 from policingstudy.io import write_text
+from policingstudy.paths import ProjectPaths
 from policingstudy.readers.de import read_pks_years
 from policingstudy.readers.us import read_oversight_agencies
 from policingstudy.sources import load_registry, locate
@@ -105,6 +104,7 @@ def dataset_tables(paths: ProjectPaths, mirror: Path | None = None) -> dict[str,
         "disagreements": disagreements(by_coder).reset_index(drop=True),
         "sources": data["sources"],
         "thesis_links": data["thesis_links"],
+        "ew_pcc_functions": data["ew_pcc_functions"],
     }
 
 
@@ -174,8 +174,11 @@ def _inputs_stamp(paths: ProjectPaths, mirror: Path | None) -> str:
     package = Path(policingstudy.__file__).parent
     for folder in (paths.raw, package):
         for file in sorted(folder.rglob("*")):
-            if file.is_file() and "external" not in file.relative_to(folder).parts[:1] \
-                    and "__pycache__" not in file.parts:
+            if (
+                file.is_file()
+                and "external" not in file.relative_to(folder).parts[:1]
+                and "__pycache__" not in file.parts
+            ):
                 digest.update(file.relative_to(folder).as_posix().encode())
                 digest.update(file.read_bytes())
     try:

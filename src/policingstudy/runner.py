@@ -42,7 +42,9 @@ from policingstudy.runinfo import input_hashes, run_metadata
 from policingstudy.types import LANGS, Lang, check_option
 
 DEFAULT_TIMEOUT = 600
-CELL_TIMEOUT_MARGIN = 60  # a cell may run this much past the notebook limit before nbclient stops it
+CELL_TIMEOUT_MARGIN = (
+    60  # a cell may run this much past the notebook limit before nbclient stops it
+)
 CACHE_DIR = ".cache"
 
 

@@ -28,7 +28,12 @@ def load_mapping(path: Path, indicators: set[str]) -> dict[str, Any]:
     DataValidationError
         Naming the file and the mapping entry with an unknown indicator or off-scale value.
     """
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    data = (
+        yaml.load(
+            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
+        or {}
+    )
     problems = []
     for i, entry in enumerate(data.get("mappings", []), start=1):
         if entry.get("indicator") not in indicators:

@@ -372,7 +372,9 @@ def distance_table(a: IndexAnalysis, dimensions: pd.DataFrame, lang: Lang) -> pd
     for c in a.dimensions:
         out[labels.get(c, c)] = d[c].to_numpy()
     out[t("index.col_overall", lang)] = d["overall"].to_numpy()
-    out[t("index.col_p_nearest", lang)] = (p.reindex(d.index).astype("float64") * 100).round(1).to_numpy()
+    out[t("index.col_p_nearest", lang)] = (
+        (p.reindex(d.index).astype("float64") * 100).round(1).to_numpy()
+    )
     return out
 
 

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from policingstudy.report.map_inputs import data_appendix, de_offices, ew_holders
+
+UNITS = pd.DataFrame(
+    {
+        "unit_id": ["DE_RP", "DE_NW", "DE_NW_2", "DE_BY", "DE_FED"],
+        "jurisdiction": ["DE"] * 5,
+        "subunit_code": ["DE-RP", "DE-NW", "DE-NW", "DE-BY", ""],
+        "kind": [
+            "police_commissioner",
+            "police_commissioner",
+            "complaints_office",
+            "no_body",
+            "police_commissioner",
+        ],
+    }
+)
+EVENTS = pd.DataFrame(
+    {
+        "unit_id": ["DE_RP", "DE_RP", "DE_NW", "DE_NW_2", "DE_BY"],
+        "event": ["established", "established", "established", "established", "abolished"],
+        "date": ["2014-07-01", "2016", "2025-03-25", "2017", "2001"],
+    }
+)
+
+
+def test_de_offices_takes_main_body_and_earliest_establishment():
+    out = de_offices(UNITS, EVENTS).set_index("code")
+    assert list(out.index) == ["DE-BY", "DE-NW", "DE-RP"]
+    assert out.loc["DE-RP", "year"] == 2014
+    assert out.loc["DE-NW", "unit_id"] == "DE_NW"  # not the second body DE_NW_2
+    assert out.loc["DE-NW", "year"] == 2025
+    assert out.loc["DE-BY", "kind"] == "none"
+    assert pd.isna(out.loc["DE-BY", "year"])
+
+
+def test_ew_holders_shows_the_latest_situation():
+    table = pd.DataFrame(
+        {
+            "subunit_code": ["E23000001", "E23000034"],
+            "holder": ["mayor", "none"],
+            "since": ["2012", "1839"],
+        }
+    )
+    out = ew_holders(table)
+    assert out["year"].tolist() == [2012, 2012]
+    assert out["pfa_code"].tolist() == ["E23000001", "E23000034"]
+
+
+def test_data_appendix_groups_files_by_source():
+    manifest = pd.DataFrame(
+        {
+            "id": ["a", "a", "b"],
+            "file": ["x.shp", "x.dbf", "y.csv"],
+            "sha256": ["0" * 64, "1" * 64, "2" * 64],
+            "bytes": [10, 5, 7],
+            "licence": ["CC BY 4.0", "CC BY 4.0", "CC BY-NC-SA 4.0"],
+            "citation": ["A", "A", "B"],
+            "present": [True, True, False],
+            "fetched": ["2026-11-26", "2026-11-26", None],
+        }
+    )
+    out = data_appendix(manifest).set_index("id")
+    assert out.loc["a", "bytes"] == 15
+    assert out.loc["a", "files"] == "x.shp; x.dbf"
+    assert out.loc["b", "fetched"] == "–"
