@@ -27,8 +27,14 @@ def _files_under(folder: Path) -> list[str]:
 
 
 @pytest.fixture
-def project(tmp_path):
-    return copy_project(tmp_path / "proj", notebooks=["01_thesis_overview"])
+def project(tmp_path, monkeypatch):
+    """A copy with the thesis notebook only; no external data (it needs none)."""
+    monkeypatch.delenv("POLICINGSTUDY_MIRROR", raising=False)
+    root = copy_project(tmp_path / "proj", notebooks=["01_thesis_overview"])
+    external = root / "data" / "raw" / "external"
+    if external.is_symlink():
+        external.unlink()
+    return root
 
 
 @pytest.mark.parametrize(
@@ -153,7 +159,8 @@ def test_interrupted_run_leaves_no_partial_output(project):
     write_notebook(
         project / "notebooks" / "00_slow.ipynb", 'lang = "en"', "import time\ntime.sleep(60)"
     )
-    env = {**os.environ, "POLICINGSTUDY_ROOT": str(project)}
+    env = {k: v for k, v in os.environ.items() if k != "POLICINGSTUDY_MIRROR"}
+    env["POLICINGSTUDY_ROOT"] = str(project)
     proc = subprocess.Popen(
         [
             sys.executable,

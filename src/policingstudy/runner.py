@@ -230,7 +230,22 @@ def _source_cell_number(executed: Path, cell_index: int) -> int:
     return cell_index + 1
 
 
-def execute(job: Job, paths: ProjectPaths, work: Path, timeout: int) -> JobResult:
+def _interrupt(kernels: list[Any]) -> None:
+    """Send SIGINT to running kernels: their cell fails and papermill returns promptly."""
+    for km in list(kernels):
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGINT)
+
+
+def execute(
+    job: Job,
+    paths: ProjectPaths,
+    work: Path,
+    timeout: int,
+    cancelled: threading.Event | None = None,
+    kernels: list[Any] | None = None,
+) -> JobResult:
     """Run one job with papermill into ``work`` and move complete outputs into ``reports/``.
 
     A failing notebook still gets its executed ``.ipynb`` and ``.html`` (showing the error), but no
@@ -243,17 +258,17 @@ def execute(job: Job, paths: ProjectPaths, work: Path, timeout: int) -> JobResul
     tmp_nb = work / f"{job.stem}.{job.lang}.ipynb"
     error, cell = "", None
     ipc_dir = Path(tempfile.mkdtemp(prefix="policingstudy-kernel-"))
-    started: list[Any] = []
+    started: list[Any] = kernels if kernels is not None else []
     timed_out = threading.Event()
+    cancelled = cancelled or threading.Event()
+    if cancelled.is_set():
+        return JobResult(job.stem, job.lang, "failed", 0.0, job.parameters, "interrupted")
 
     def stop_kernel() -> None:
         # An interrupt (SIGINT) makes the running cell fail with KeyboardInterrupt, so papermill
         # returns normally and the kernel shuts down cleanly; the cell timeout is the backstop.
         timed_out.set()
-        for km in started:
-            process = getattr(getattr(km, "provisioner", None), "process", None)
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGINT)
+        _interrupt(started)
 
     watchdog = threading.Timer(timeout, stop_kernel)
     watchdog.daemon = True
@@ -279,6 +294,8 @@ def execute(job: Job, paths: ProjectPaths, work: Path, timeout: int) -> JobResul
         shutil.rmtree(ipc_dir, ignore_errors=True)
     if timed_out.is_set():
         error = f"TimeoutError: the notebook exceeded its time limit of {timeout} s (--timeout)"
+    if cancelled.is_set():  # the run was interrupted: keep nothing of this notebook
+        return JobResult(job.stem, job.lang, "failed", 0.0, job.parameters, "interrupted")
     if not tmp_nb.exists():
         return JobResult(
             job.stem, job.lang, "failed", time.perf_counter() - start, job.parameters, error, cell
@@ -437,13 +454,15 @@ def run(
         else:
             pending.append((job, key))
     workers = max(1, n_jobs or os.cpu_count() or 1)
+    cancelled = threading.Event()
+    kernels: list[Any] = []  # every kernel manager started in this run, for interruption
     paths.reports.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".tmp-run-", dir=paths.reports) as tmp:
         work = Path(tmp)
         executor = ThreadPoolExecutor(max_workers=workers)
         try:
             futures = {
-                executor.submit(execute, job, paths, work, timeout): (job, key)
+                executor.submit(execute, job, paths, work, timeout, cancelled, kernels): (job, key)
                 for job, key in pending
             }
             for future in as_completed(futures):
@@ -458,7 +477,9 @@ def run(
                 if on_result:
                     on_result(result)
         except BaseException:
-            executor.shutdown(wait=False, cancel_futures=True)
+            cancelled.set()
+            _interrupt(kernels)
+            executor.shutdown(wait=True, cancel_futures=True)
             raise
         executor.shutdown(wait=True)
     _check_numbers(results, paths)

@@ -25,29 +25,37 @@ def sheet_rows(
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """Yield ``(row_number, values)`` of one worksheet, 1-based as in a spreadsheet.
 
-    The workbook is opened read-only with cached formula values; empty rows are skipped.
+    Cached formula values are read with calamine; empty rows are skipped.
 
     Raises
     ------
     DataValidationError
         If the sheet is missing (lists the sheets found).
     """
-    import openpyxl
+    from python_calamine import CalamineWorkbook
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        if sheet not in workbook.sheetnames:
-            raise DataValidationError(
-                [f"{path.name}: sheet {sheet!r} not found; sheets: {workbook.sheetnames}"]
-            )
-        worksheet = workbook[sheet]
-        for number, values in enumerate(
-            worksheet.iter_rows(min_row=min_row, values_only=True), start=min_row
-        ):
-            if any(v is not None and v != "" for v in values):
-                yield number, values
-    finally:
-        workbook.close()
+    workbook = CalamineWorkbook.from_path(str(path))
+    if sheet not in workbook.sheet_names:
+        raise DataValidationError(
+            [f"{path.name}: sheet {sheet!r} not found; sheets: {workbook.sheet_names}"]
+        )
+    # calamine reads about ten times faster than openpyxl; its values are made to look like
+    # openpyxl's (empty cells None, whole-number floats int) so readers see the same types.
+    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    for number, raw in enumerate(rows, start=1):
+        if number < min_row:
+            continue
+        values = tuple(_as_openpyxl(v) for v in raw)
+        if any(v is not None and v != "" for v in values):
+            yield number, values
+
+
+def _as_openpyxl(value: Any) -> Any:
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def clean_text(value: object) -> str:
