@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from policingstudy.errors import ParameterError, UsageError
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
@@ -48,10 +46,14 @@ def parameters_cell_source(path: Path) -> str:
     UsageError
         If the notebook has no such cell.
     """
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            return str(cell.source)
+    # plain JSON: importing nbformat costs over a second (jsonschema), too much for `list`
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            source = cell.get("source", "")
+            return "".join(source) if isinstance(source, list) else str(source)
     raise UsageError(
         f"notebook {path.name}: no cell tagged 'parameters'; expected one code cell with the tag "
         "'parameters' holding the notebook's defaults (see notebooks/README.md)"

@@ -26,8 +26,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from policingstudy.errors import NotebookError, UsageError
 from policingstudy.io import remove_stale_temporaries, write_bytes, write_json, write_text
 from policingstudy.notebook_params import (
@@ -156,7 +154,7 @@ def _key_file(paths: ProjectPaths, job: Job) -> Path:
     return paths.reports / CACHE_DIR / job.lang / f"{job.stem}.key"
 
 
-def extract_numbers(nb: nbformat.NotebookNode) -> dict[str, Any]:
+def extract_numbers(nb: Any) -> dict[str, Any]:
     """Collect the numbers a notebook published (see :meth:`Numbers.publish`)."""
     numbers: dict[str, Any] = {}
     for cell in nb.cells:
@@ -167,7 +165,7 @@ def extract_numbers(nb: nbformat.NotebookNode) -> dict[str, Any]:
     return dict(sorted(numbers.items()))
 
 
-def to_html(nb: nbformat.NotebookNode, lang: Lang, title: str) -> str:
+def to_html(nb: Any, lang: Lang, title: str) -> str:
     """Convert an executed notebook to standalone HTML with code cells hidden."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -219,6 +217,8 @@ def _source_cell_number(executed: Path, cell_index: int) -> int:
     papermill inserts an ``injected-parameters`` cell; it does not count.
     """
     if executed.exists():
+        import nbformat
+
         nb = nbformat.read(executed, as_version=4)
         injected = [
             i
@@ -251,6 +251,7 @@ def execute(
     A failing notebook still gets its executed ``.ipynb`` and ``.html`` (showing the error), but no
     numbers file and no cache key.
     """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
