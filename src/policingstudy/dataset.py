@@ -163,6 +163,14 @@ def _check_choice(
         problems.append(f"{_at(row, column)}: found {row[column]!r}; expected one of {allowed}")
 
 
+def _check_source(row: pd.Series, known: set[str], problems: list[str]) -> None:
+    if row["source_id"] not in known:
+        problems.append(
+            f"{_at(row, 'source_id')}: unknown source id {row['source_id']!r}; "
+            "expected an id defined in data/raw/dataset/sources/"
+        )
+
+
 def check_sources(sources: pd.DataFrame, today: dt.date) -> list[str]:
     """Check the sources table; return problems."""
     problems = []
@@ -231,11 +239,7 @@ def check_events(
             )
         _check_choice(row, "event", EVENTS, problems)
         _check_date(row, "date", today, problems)
-        if row["source_id"] not in known_sources:
-            problems.append(
-                f"{_at(row, 'source_id')}: unknown source id {row['source_id']!r}; "
-                "expected an id defined in data/raw/dataset/sources/"
-            )
+        _check_source(row, known_sources, problems)
     return problems
 
 
@@ -351,11 +355,7 @@ def check_pcc_functions(
             )
         _check_choice(row, "holder", PCC_HOLDERS, problems)
         _check_date(row, "since", today, problems)
-        if row["source_id"] not in known_sources:
-            problems.append(
-                f"{_at(row, 'source_id')}: unknown source id {row['source_id']!r}; "
-                "expected an id defined in data/raw/dataset/sources/"
-            )
+        _check_source(row, known_sources, problems)
     missing = sorted(valid - set(table["subunit_code"]))
     if missing and len(table):
         problems.append(f"ew_pcc_functions.csv: police force areas missing: {missing}")
