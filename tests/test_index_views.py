@@ -41,3 +41,15 @@ def test_params_refuse_bad_values() -> None:
     with pytest.raises(ParameterError, match="n_draws"):
         ComparativeIndexParams(lang="en", n_draws=0)
     assert ComparativeIndexParams(lang="kk").n_draws == 2000
+
+
+def test_notebook_refuses_weighting_schemes_it_cannot_parameterise():
+    with pytest.raises(OptionError, match=r"weighting: expected one of \('equal'\), got 'ahp'"):
+        ComparativeIndexParams(lang="en", weighting="ahp")
+
+
+def test_method_text_names_the_chosen_methods():
+    from policingstudy.report.index_views import method_text
+
+    assert method_text("rank", "geometric", "en").startswith("percentile ranks")
+    assert "геометриялық" in method_text("minmax", "geometric", "kk")

@@ -84,7 +84,9 @@ class ComparativeIndexParams(NotebookParams):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_option(self.weighting, get_args(Weighting), name="weighting")
+        # Other weighting schemes need inputs a notebook parameter cannot carry (AHP's pairwise
+        # matrices, user weights) or complete data (PCA); use policingstudy.analysis directly.
+        check_option(self.weighting, ("equal",), name="weighting")
         check_option(self.normalise, get_args(Normalise), name="normalise")
         check_option(self.aggregate, get_args(Aggregate), name="aggregate")
         if isinstance(self.n_draws, bool) or not isinstance(self.n_draws, int) or self.n_draws < 1:

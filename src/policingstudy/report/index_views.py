@@ -400,3 +400,8 @@ def linked_table(
         "indicators": "index.col_indicators",
     }
     return localise(x, cols, lang)
+
+
+def method_text(normalise: str, aggregate: str, lang: Lang) -> str:
+    """Describe the nominal normalisation and aggregation in ``lang`` (for the intro)."""
+    return f"{t(f'index.norm_{normalise}', lang)}; {t(f'index.agg_{aggregate}', lang)}"
