@@ -39,3 +39,12 @@ def test_numbers_refuses_conflicting_values():
 def test_numbers_refuses_nan():
     with pytest.raises(PolicingStudyError, match="finite"):
         Numbers().add("x", float("nan"))
+
+
+def test_years_are_written_without_separators():
+    nums = Numbers()
+    nums.add("first", 2013, year=True)
+    nums.add("count", 2013)
+    assert nums.text("en") == {"first": "2013", "count": "2,013"}
+    assert nums.text("ru")["first"] == "2013"
+    assert nums.as_dict() == {"count": 2013, "first": 2013}

@@ -192,6 +192,8 @@ def evidence_numbers(
     nums = nums or Numbers()
     table = schedule.table
     nums.add("n_lands", len(table))
+    nums.add("year_first", int(min(panel.years)), year=True)
+    nums.add("year_last", int(max(panel.years)), year=True)
     nums.add("n_lands_used", panel.n_units)
     nums.add("n_obs", panel.n_obs)
     nums.add("n_lands_dropped", panel.n_units_dropped)

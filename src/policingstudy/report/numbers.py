@@ -62,9 +62,15 @@ class Numbers:
     def __init__(self) -> None:
         self._values: dict[str, Number] = {}
         self._digits: dict[str, int | None] = {}
+        self._years: set[str] = set()
 
-    def add(self, name: str, value: Any, *, digits: int | None = None) -> Number:
+    def add(
+        self, name: str, value: Any, *, digits: int | None = None, year: bool = False
+    ) -> Number:
         """Record ``value`` under ``name`` and return it as a plain int or float.
+
+        ``digits`` sets the decimals shown in text; ``year=True`` shows an integer without
+        thousands separators (``2013``, not ``2,013``).
 
         Raises
         ------
@@ -89,6 +95,8 @@ class Numbers:
             )
         self._values[name] = value
         self._digits[name] = digits
+        if year:
+            self._years.add(name)
         return value
 
     def __getitem__(self, name: str) -> Number:
@@ -101,7 +109,9 @@ class Numbers:
     def text(self, lang: Lang) -> dict[str, str]:
         """Return every number formatted for ``lang`` (for ``str.format`` fields)."""
         return {
-            name: format_number(value, lang, self._digits[name])
+            name: str(int(value))
+            if name in self._years
+            else format_number(value, lang, self._digits[name])
             for name, value in self._values.items()
         }
 
