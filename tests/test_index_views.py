@@ -53,3 +53,22 @@ def test_method_text_names_the_chosen_methods():
 
     assert method_text("rank", "geometric", "en").startswith("percentile ranks")
     assert "геометриялық" in method_text("minmax", "geometric", "kk")
+
+
+def test_dimension_profiles_draws_one_line_per_system():
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from policingstudy.report.index_views import SYSTEMS, dimension_profiles
+
+    dims = ("D1", "D2")
+    scores = pd.DataFrame({"D1": [10.0, 20, 30, 40], "D2": [50.0, np.nan, 70, 80]}, index=SYSTEMS)
+    analysis = type("A", (), {"dimensions": dims, "scores": scores})()
+    dimensions = pd.DataFrame({"dimension_id": list(dims), "label_en": ["Independence", "Powers"]})
+    ax = dimension_profiles(analysis, dimensions, "en")
+    lines = {line.get_gid(): line for line in ax.get_lines()}
+    assert set(lines) == {f"system:{s}" for s in SYSTEMS}
+    assert list(lines["system:KZ"].get_ydata()) == [10.0, 50.0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["Independence", "Powers"]
+    plt.close(ax.figure)

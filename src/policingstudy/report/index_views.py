@@ -405,3 +405,36 @@ def linked_table(
 def method_text(normalise: str, aggregate: str, lang: Lang) -> str:
     """Describe the nominal normalisation and aggregation in ``lang`` (for the intro)."""
     return f"{t(f'index.norm_{normalise}', lang)}; {t(f'index.agg_{aggregate}', lang)}"
+
+
+def dimension_profiles(
+    a: IndexAnalysis, dimensions: pd.DataFrame, lang: Lang, ax: Axes | None = None
+) -> Axes:
+    """Parallel coordinates: each system's score on every dimension (0-100), one line a system.
+
+    A missing dimension score breaks the line at that dimension.
+    """
+    from policingstudy.report.style import JURISDICTION_COLOURS
+
+    labels = dimension_labels(dimensions, lang)
+    dims = list(a.dimensions)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4))
+    x = np.arange(len(dims))
+    for system in SYSTEMS:
+        values = a.scores.loc[system, dims].to_numpy(dtype=float)
+        ax.plot(
+            x,
+            values,
+            marker="o",
+            linewidth=2 if system == "KZ" else 1.2,
+            color=JURISDICTION_COLOURS.get(system),
+            label=row_label(system, "system", lang),
+            gid=f"system:{system}",
+        )
+    ax.set_xticks(x, [labels.get(d, d) for d in dims], rotation=30, ha="right", fontsize=7)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(t("index.axis_score", lang))
+    ax.set_title(t("index.profiles_title", lang))
+    ax.legend(fontsize=7, loc="lower left")
+    return ax
