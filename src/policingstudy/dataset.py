@@ -98,6 +98,7 @@ STATUSES = ("coded", "unknown", "not_applicable")
 CONFIDENCES = ("low", "medium", "high")
 SOURCE_KINDS = ("law", "official", "report", "academic", "news", "dataset", "standard")
 MAX_EVIDENCE = 300
+CODEBOOK_SOURCE = "cb_policingstudy_codebook"
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 EARLIEST = dt.date(1800, 1, 1)
 
@@ -422,6 +423,10 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
     if problems:
         raise DataValidationError(problems)
     codings = codings.assign(value=pd.to_numeric(codings["value"]).astype("Float64"))
+    # A not-applicable status rests on the codebook's applies_to rule: cite it where the coder
+    # gave no other source, so that every non-unknown coding carries a source.
+    na_without = (codings["status"] == "not_applicable") & codings["source_id"].isna()
+    codings.loc[na_without, "source_id"] = CODEBOOK_SOURCE
     indicators = codebook.indicators
     return {
         "codebook": codebook,

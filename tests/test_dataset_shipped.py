@@ -1,0 +1,86 @@
+"""Properties the shipped dataset must keep (issue: the comparative dataset)."""
+
+from __future__ import annotations
+
+import pytest
+
+from policingstudy.paths import ProjectPaths
+from policingstudy.pipeline import validate_all
+from tests.helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return validate_all(ProjectPaths(ROOT))
+
+
+def test_every_non_unknown_coding_has_a_source(tables):
+    for name in ("codings", "codings_by_coder"):
+        frame = tables[name]
+        known = frame[frame["status"] != "unknown"]
+        assert len(known) > 0
+        assert known["source_id"].notna().all(), name
+        assert set(known["source_id"]) <= set(tables["sources"]["source_id"])
+
+
+def test_required_units_exist(tables):
+    units = tables["units"].set_index("unit_id")
+    for uid in (
+        "KZ_MVD_PUBLIC_COUNCIL",
+        "KZ_APPEALS",
+        "KZ_TRUST_HOTLINE",
+        "KZ_102",
+        "KZ_EOTINISH",
+        "KZ_COMPLAINTS",
+        "KZ_INTERNAL_SECURITY",
+        "KZ_PROSECUTOR_SUPERVISION",
+        "KZ_PERFORMANCE_EVALUATION",
+        "KZ_OMBUDSMAN",
+        "KZ_NPM",
+        "UK_PCC",
+        "UK_MOPAC",
+        "UK_PCP",
+        "UK_IPCC",
+        "UK_IOPC",
+        "UK_HMICFRS",
+        "US_MODEL_INVESTIGATIVE",
+        "US_MODEL_REVIEW",
+        "US_MODEL_AUDITOR",
+        "DE_FED",
+    ):
+        assert uid in units.index, uid
+    named_us = units[
+        (units["jurisdiction"] == "US")
+        & (units["kind"] == "civilian_oversight_agency")
+        & (units["origin"] == "hand_coded")
+    ]
+    assert len(named_us) >= 10
+    laender = units[(units["jurisdiction"] == "DE") & (units["subunit_code"] != "")]
+    assert laender["subunit_code"].nunique() == 16  # every Land: a body or a recorded none
+
+
+def test_kazakh_units_link_to_article_topics(tables):
+    kz = tables["units"][tables["units"]["jurisdiction"] == "KZ"]
+    topics = set(tables["thesis_topics"]["topic_id"])
+    linked = {t for cell in kz["topic_ids"].dropna() for t in str(cell).split(";") if t}
+    assert linked <= topics
+    assert {f"T{n:02d}" for n in range(5, 18)} - {"T14"} <= linked | {"T04"}
+
+
+def test_second_coder_covers_at_least_30_percent_of_kz_and_de(tables):
+    by_coder = tables["codings_by_coder"]
+    kzde = by_coder[by_coder["unit_id"].str.match(r"^(KZ|DE)_")]
+    share = (kzde["coder"] == "c2").sum() / (kzde["coder"] == "c1").sum()
+    assert share >= 0.30
+
+
+def test_ipcc_is_a_dated_predecessor_of_the_iopc(tables):
+    events = tables["events"]
+    ipcc = events[events["unit_id"] == "UK_IPCC"]
+    assert {"established"} <= set(ipcc["event"])
+    assert set(ipcc["event"]) & {"renamed", "abolished"}
+
+
+def test_reliability_has_every_dimension_and_overall(tables):
+    dims = set(tables["dimensions"]["dimension_id"])
+    assert set(tables["reliability"]["dimension"]) == dims | {"overall"}
