@@ -118,3 +118,37 @@ def test_plot_rank_intervals_draws_one_interval_per_row():
     assert len(segments) == 2
     np.testing.assert_allclose(segments[0], [[1.0, 0.0], [3.0, 0.0]])  # KZ: ranks 1..3
     plt.close(ax.figure)
+
+
+def test_pairwise_rms_uses_shared_features_only():
+    import numpy as np
+    from scipy.spatial.distance import squareform
+
+    from policingstudy.analysis.compare import pairwise_rms
+
+    values = np.array([[0.0, 10.0, np.nan], [3.0, 6.0, 50.0], [0.0, np.nan, 20.0]])
+    d = squareform(pairwise_rms(values))
+    # rows 0 and 1 share features 1-2: sqrt((9 + 16) / 2)
+    assert d[0, 1] == pytest.approx(np.sqrt(12.5))
+    # rows 0 and 2 share feature 1 only: |0 - 0|
+    assert d[0, 2] == pytest.approx(0.0)
+    # rows 1 and 2 share features 1 and 3: sqrt((9 + 900) / 2)
+    assert d[1, 2] == pytest.approx(np.sqrt(454.5))
+
+
+def test_cluster_pairwise_keeps_rows_with_more_than_half_observed():
+    import numpy as np
+    import pandas as pd
+
+    from policingstudy.analysis.compare import cluster
+
+    f = pd.DataFrame(
+        {"a": [1.0, 2, np.nan, 9], "b": [1.0, np.nan, np.nan, 8], "c": [2.0, 2, 5, np.nan]},
+        index=["u1", "u2", "u3", "u4"],
+    )
+    result = cluster(f, missing="pairwise")
+    assert result.dropped == ("u3",)
+    assert result.labels == ("u1", "u2", "u4")
+    assert result.metric == "pairwise_rms"
+    with pytest.raises(SpecificationError, match="ward"):
+        cluster(f, method="ward", missing="pairwise")

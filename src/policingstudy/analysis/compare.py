@@ -23,7 +23,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 from scipy.cluster import hierarchy as sch
-from scipy.spatial.distance import pdist
+from scipy.spatial.distance import pdist, squareform
 
 from policingstudy.errors import JoinError, SpecificationError
 from policingstudy.types import check_option
@@ -203,22 +203,55 @@ class ClusterResult:
         return pd.Series(ids, index=pd.Index(self.labels, name="row"), name="cluster")
 
 
+def pairwise_rms(values: np.ndarray) -> np.ndarray:
+    """Condensed distances: root mean square difference over the features both rows observe.
+
+    NaN marks a missing feature. Every pair must share at least one observed feature.
+    """
+    observed = ~np.isnan(values)
+    filled = np.where(observed, values, 0.0)
+    shared = observed.astype(float) @ observed.T.astype(float)
+    sq = (filled**2) @ observed.T + observed @ (filled**2).T - 2 * filled @ filled.T
+    if (shared == 0).any():
+        raise SpecificationError("pairwise_rms: some pairs of rows share no observed feature")
+    dist = np.sqrt(np.maximum(sq, 0.0) / shared)
+    np.fill_diagonal(dist, 0.0)
+    return squareform(dist, checks=False)
+
+
 def cluster(
-    features: pd.DataFrame, *, method: Linkage = "average", metric: str = "euclidean"
+    features: pd.DataFrame,
+    *,
+    method: Linkage = "average",
+    metric: str = "euclidean",
+    missing: Literal["drop", "pairwise"] = "drop",
 ) -> ClusterResult:
     """Agglomerative clustering of rows on their scores (SciPy).
 
-    Rows with a missing feature are left out and listed in ``dropped`` (never silently).
-    ``ward`` requires the Euclidean metric.
+    ``missing="drop"``: rows with a missing feature are left out. ``missing="pairwise"``: rows
+    observing more than half of the features are kept (so any two share at least one), and the
+    distance is the root mean square difference over the features both rows observe
+    (:func:`pairwise_rms`; ``metric`` is then ignored and ``ward`` refused). Rows left out are
+    listed in ``dropped`` (never silently).
     """
     check_option(method, get_args(Linkage), name="method")
-    if method == "ward" and metric != "euclidean":
-        raise SpecificationError("method='ward' needs metric='euclidean'")
-    complete = features.dropna()
+    check_option(missing, ("drop", "pairwise"), name="missing")
+    if method == "ward" and (metric != "euclidean" or missing == "pairwise"):
+        raise SpecificationError("method='ward' needs metric='euclidean' and missing='drop'")
+    if missing == "pairwise":
+        enough = features.notna().sum(axis=1) > features.shape[1] / 2
+        complete = features[enough]
+    else:
+        complete = features.dropna()
     dropped = tuple(map(str, features.index.difference(complete.index)))
     if len(complete) < 2:
         raise SpecificationError(
-            f"cluster: {len(complete)} complete row(s) (dropped {len(dropped)}); expected >= 2"
+            f"cluster: {len(complete)} usable row(s) (dropped {len(dropped)}); expected >= 2"
         )
-    z = sch.linkage(pdist(complete.to_numpy(dtype=float), metric=metric), method=method)
+    values = complete.to_numpy(dtype=float)
+    if missing == "pairwise":
+        distances, metric = pairwise_rms(values), "pairwise_rms"
+    else:
+        distances = pdist(values, metric=metric)
+    z = sch.linkage(distances, method=method)
     return ClusterResult(z, tuple(map(str, complete.index)), dropped, method, metric)

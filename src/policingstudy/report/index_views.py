@@ -178,7 +178,7 @@ def analyse_index(
         coding=coding,
         n_bootstrap=200,
     )
-    tree = compare.cluster(scores.loc[kinds == "unit", list(dims)])
+    tree = compare.cluster(scores.loc[kinds == "unit", list(dims)], missing="pairwise")
     return IndexAnalysis(
         scores, kinds, dims, mc, dist, gaps, linked, sobol, tree, len(coding.cells)
     )
