@@ -211,3 +211,38 @@ def test_missing_file_is_named(tmp_path: Path, folder: Folder) -> None:
         r"the folder holds \['x\.xlsx'\]",
     ):
         ew.read_pcc_party(tmp_path)
+
+
+def test_region_subtotal_rows_are_dropped_and_others_refused():
+    import pandas as pd
+
+    from policingstudy.errors import DataValidationError
+    from policingstudy.readers.ew import _drop_region_subtotals
+
+    frame = pd.DataFrame(
+        {
+            "pfa_code": ["A", "B", "A", "M"],
+            "force": ["A", "B", "A", "M"],
+            "year": [2015] * 4,
+            "officers_fte": [300.0, 100.0, 200.0, 500.0],
+        }
+    )
+    out = _drop_region_subtotals(frame, "f.csv")
+    assert out["officers_fte"].tolist() == [100.0, 200.0, 500.0]
+    bad = frame.assign(officers_fte=[999.0, 100.0, 200.0, 500.0])
+    with pytest.raises(DataValidationError, match="f.csv: 2015, force A: listed 2 times"):
+        _drop_region_subtotals(bad, "f.csv")
+
+
+def test_fte_file_has_one_row_per_force_and_year(mirror):
+    from policingstudy.readers.ew import pfa_code, read_police_fte
+
+    fte = read_police_fte(mirror / "ew_police_fte_2015_2019")
+    forces = fte[fte["pfa_code"].notna()]
+    assert not forces.duplicated(["pfa_code", "year"]).any()
+    west_midlands = forces[
+        (forces["pfa_code"] == pfa_code("West Midlands")) & (forces["year"] == 2015)
+    ]
+    assert west_midlands["officers_fte"].tolist() == [
+        7132.75
+    ]  # the force, not the region 11,688.54

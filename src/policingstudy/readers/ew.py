@@ -431,7 +431,15 @@ def read_police_fte(folder: Path) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``pfa_code`` (missing for British Transport Police and Central Service Secondments),
-        ``force``, ``year``, ``officers_fte``; the file's repeated header rows are dropped.
+        ``force``, ``year``, ``officers_fte``; one row per force and year. The file's repeated
+        header rows are dropped, and so is the West Midlands *region* subtotal that the file
+        lists under the force's name just before the region's forces.
+
+    Raises
+    ------
+    DataValidationError
+        A force listed twice in a year where the first row is not the subtotal of the rows
+        down to the second.
     """
     path = need_file(folder, "police-workforce-fte-by-year.csv")
     raw = pd.read_csv(path, dtype=str)
@@ -445,7 +453,25 @@ def read_police_fte(folder: Path) -> pd.DataFrame:
     )
     frame = _with_codes(frame, "force")
     _check_forces(frame, path.name)
-    return frame.reset_index(drop=True)
+    return _drop_region_subtotals(frame.reset_index(drop=True), path.name)
+
+
+def _drop_region_subtotals(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Drop a force's first row in a year when it equals the sum of the rows after it."""
+    drop, problems = [], []
+    for (year, code), rows in frame[frame["pfa_code"].notna()].groupby(["year", "pfa_code"]):
+        if len(rows) == 1:
+            continue
+        first, second = int(rows.index.min()), int(rows.index.max())
+        subtotal = frame.loc[first + 1 : second, "officers_fte"].sum()
+        if len(rows) > 2 or abs(frame.loc[first, "officers_fte"] - subtotal) > 0.05:
+            problems.append(
+                f"{file}: {year}, force {code}: listed {len(rows)} times and the first row "
+                "is not a subtotal of the rows after it; expected one row per force and year"
+            )
+        drop.append(first)
+    raise_problems(problems)
+    return frame.drop(index=drop).reset_index(drop=True)
 
 
 def _check_forces(frame: pd.DataFrame, file: str) -> None:
