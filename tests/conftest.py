@@ -48,3 +48,12 @@ def external_dir() -> Path:
         "no external data: neither POLICINGSTUDY_MIRROR nor a cached download in "
         "data/raw/external (run `policingstudy fetch`)"
     )
+
+
+@pytest.fixture(scope="session")
+def dataset_tables() -> dict:
+    """The shipped dataset's processed tables, built in memory (nothing written)."""
+    from policingstudy.paths import ProjectPaths, mirror_from_env
+    from policingstudy.pipeline import validate_all
+
+    return validate_all(ProjectPaths(ROOT), mirror_from_env())

@@ -219,5 +219,5 @@ def test_overview_has_four_panels(data: maps.MapData) -> None:
     fig = maps.overview_figure(data, lang="ru")
     main = [ax for ax in fig.axes if ax.get_title()]
     assert len(main) == 4
-    assert fig.get_suptitle() == "Контроль над полицией в четырёх юрисдикциях"
+    assert fig.get_suptitle() == t("maps.overview_title", "ru")
     plt.close(fig)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -11,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy import sources, tables
+from policingstudy import sources
 from policingstudy.analysis.crossnational import kz_reform_events, wgi_change, wgi_panel
 from policingstudy.analysis.panels_ew import (
     before_after,
@@ -185,7 +187,7 @@ def test_report_functions_label_and_draw() -> None:
 
 
 def _mirror_inputs(mirror):  # type: ignore[no-untyped-def]
-    paths = ProjectPaths.discover()
+    paths = ProjectPaths(Path(__file__).resolve().parents[1])
     iopc = {
         name: read_iopc_by_force(sources.locate(sid, paths=paths, mirror=mirror))
         for name, sid in evidence_ew.IOPC_SOURCES.items()
@@ -211,14 +213,14 @@ def test_mirror_ew_panel(mirror) -> None:  # type: ignore[no-untyped-def]
     assert fit.coef("treated") == pytest.approx(did)
 
 
-def test_mirror_wgi_and_numbers(mirror) -> None:  # type: ignore[no-untyped-def]
+def test_mirror_wgi_and_numbers(mirror, dataset_tables) -> None:  # type: ignore[no-untyped-def]
     paths, iopc, fte = _mirror_inputs(mirror)
     wgi = wgi_panel(read_wgi_2024(sources.locate("wgi_2024", paths=paths, mirror=mirror)))
     kaz = wgi[wgi["code"] == "KAZ"]
     assert len(kaz) == 4 * 25  # 1996, 1998, 2000, 2002-2023
     mean = wgi[wgi["code"] == "ALL"]
     assert mean["estimate"].abs().max() < 0.05  # WGI are centred each year
-    events = kz_reform_events(tables.load(paths, "units"), tables.load(paths, "events"))
+    events = kz_reform_events(dataset_tables["units"], dataset_tables["events"])
     assert {2016, 2021, 2022} <= set(events["year"])
     panel = ew_deaths_panel(iopc, fte)
     change = wgi_change(wgi, code="KAZ", first=1996, last=2023)

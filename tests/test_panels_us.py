@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -195,18 +197,18 @@ def test_city_panel_errors() -> None:
         us_city_panel(sched, match, _nix(), years=range(1990, 1993))
 
 
-def _mirror_parts(mirror):  # noqa: ANN001, ANN202
-    from policingstudy import sources, tables
+def _mirror_parts(mirror, dataset_tables):  # noqa: ANN001, ANN202
+    from policingstudy import sources
     from policingstudy.paths import ProjectPaths
     from policingstudy.readers import us
 
-    paths = ProjectPaths.discover()
+    paths = ProjectPaths(Path(__file__).resolve().parents[1])
     folder = sources.locate("us_oversight_agencies", paths=paths, mirror=mirror)
     sched = us_adoption_schedule(
         us.read_largest_cities(folder),
         us.read_oversight_agencies(folder),
-        tables.load(paths, "units"),
-        tables.load(paths, "events"),
+        dataset_tables["units"],
+        dataset_tables["events"],
     )
     match = match_cities_to_nix(
         sched,
@@ -221,8 +223,8 @@ def _mirror_parts(mirror):  # noqa: ANN001, ANN202
     return sched, match, nix
 
 
-def test_mirror_matching_counts_and_panel(mirror) -> None:  # noqa: ANN001
-    sched, match, nix = _mirror_parts(mirror)
+def test_mirror_matching_counts_and_panel(mirror, dataset_tables) -> None:  # noqa: ANN001
+    sched, match, nix = _mirror_parts(mirror, dataset_tables)
     assert len(sched) == 100
     assert (sched["first_year"] == 0).sum() == 38
     counts = match["status"].value_counts().to_dict()

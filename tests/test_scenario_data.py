@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policingstudy import tables
 from policingstudy.errors import DataValidationError, ParameterError, SourceError
 from policingstudy.params import ReformScenariosParams
 from policingstudy.paths import ProjectPaths
@@ -97,13 +96,10 @@ def test_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
         load_scenarios(paths, indicators=INDICATORS, units=UNITS, path=paths.raw / "other.yaml")
 
 
-def test_project_file_is_valid(project_root: Path) -> None:
+def test_project_file_is_valid(project_root: Path, dataset_tables: dict) -> None:
     """The shipped scenarios: the six the study asks for, each naming a foreign unit."""
     paths = ProjectPaths(project_root)
-    try:
-        units, indicators = tables.load(paths, "units"), tables.load(paths, "indicators")
-    except Exception as exc:  # processed tables not built
-        pytest.skip(f"processed tables missing ({exc}); run `policingstudy build`")
+    units, indicators = dataset_tables["units"], dataset_tables["indicators"]
     scenarios = load_scenarios(paths, indicators=indicators, units=units)
     ids = [s.id for s in scenarios]
     assert ids[:6] == [
@@ -120,7 +116,7 @@ def test_project_file_is_valid(project_root: Path) -> None:
         assert "as coded for" in s.rationale
         assert named[s.borrows_from] in s.rationale
     # new bodies copy every non-missing consensus value of the foreign unit they are modelled on
-    codings = tables.load(paths, "codings").dropna(subset=["value"])
+    codings = dataset_tables["codings"].dropna(subset=["value"])
     models = {
         "de_parliamentary_commissioner": "DE_FED",
         "uk_elected_commissioner": "UK_PCC",
