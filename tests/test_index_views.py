@@ -72,3 +72,31 @@ def test_dimension_profiles_draws_one_line_per_system():
     assert list(lines["system:KZ"].get_ydata()) == [10.0, 50.0]
     assert [tick.get_text() for tick in ax.get_xticklabels()] == ["Independence", "Powers"]
     plt.close(ax.figure)
+
+
+def test_body_distances_ranks_foreign_bodies_with_enough_dimensions():
+    import numpy as np
+    import pandas as pd
+
+    from policingstudy.report.index_views import body_distances
+
+    dims = ("D1", "D2")
+    scores = pd.DataFrame(
+        {"D1": [50.0, 60.0, 90.0, 55.0, 10.0], "D2": [50.0, 50.0, 10.0, np.nan, 20.0]},
+        index=["KZ", "DE_A", "US_B", "UK_C", "KZ_X"],
+    )
+    kinds = pd.Series(["system", "unit", "unit", "unit", "unit"], index=scores.index)
+    analysis = type("A", (), {"dimensions": dims, "scores": scores, "kinds": kinds})()
+    units = pd.DataFrame(
+        {
+            "unit_id": ["DE_A", "US_B", "UK_C", "KZ_X"],
+            "jurisdiction": ["DE", "US", "UK-EW", "KZ"],
+            "name_en": ["A", "B", "C", "X"],
+        }
+    )
+    table = body_distances(analysis, units, "en", min_dimensions=2)
+    assert table["Body"].tolist() == ["DE_A", "US_B"]  # UK_C has one dimension; KZ_X is Kazakh
+    assert table["Overall distance"].tolist() == [
+        round(np.sqrt(50.0), 1),
+        40.0,
+    ]  # RMS of (10, 0) and (40, 40)

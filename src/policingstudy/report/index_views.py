@@ -438,3 +438,42 @@ def dimension_profiles(
     ax.set_title(t("index.profiles_title", lang))
     ax.legend(fontsize=7, loc="lower left")
     return ax
+
+
+def body_distances(
+    a: IndexAnalysis, units: pd.DataFrame, lang: Lang, *, n: int = 15, min_dimensions: int = 5
+) -> pd.DataFrame:
+    """The foreign bodies nearest to Kazakhstan's system (overall distance over shared dimensions).
+
+    Only bodies scored on at least ``min_dimensions`` dimensions are compared, so that a body
+    with one or two scored dimensions does not look close by accident.
+    """
+    unit_rows = [r for r in a.scores.index if a.kinds[r] == "unit"]
+    info = units.set_index("unit_id")
+    foreign = [r for r in unit_rows if r in info.index and info.loc[r, "jurisdiction"] != "KZ"]
+    scored = a.scores.loc[foreign, list(a.dimensions)].notna().sum(axis=1)
+    chosen = [r for r in foreign if scored[r] >= min_dimensions]
+    table = compare.distances(a.scores, origin="KZ", dimensions=a.dimensions, models=chosen)
+    top = table.head(n).reset_index()
+    shown = pd.DataFrame(
+        {
+            "unit": top["model"],
+            "name": [info.loc[u, f"name_{lang}"] for u in top["model"]],
+            "jurisdiction": [
+                row_label(str(info.loc[u, "jurisdiction"]), "system", lang) for u in top["model"]
+            ],
+            "n_dimensions": [int(scored[u]) for u in top["model"]],
+            "overall": top["overall"].astype("float64").round(1),
+        }
+    )
+    return localise(
+        shown,
+        {
+            "unit": "index.col_unit",
+            "name": "index.col_name",
+            "jurisdiction": "index.col_system",
+            "n_dimensions": "index.col_n_dimensions",
+            "overall": "index.col_overall",
+        },
+        lang,
+    )
