@@ -7,6 +7,7 @@ notebook, language or parameter); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -175,5 +176,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def entry() -> None:
+    """Console entry point: exit with :func:`main`'s code.
+
+    After an interrupt, worker threads may still wait on kernels that were killed; the process
+    exits at once instead of joining them (every temporary file is already removed by then).
+    """
+    code = main()
+    if code == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

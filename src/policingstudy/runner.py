@@ -238,6 +238,25 @@ def _interrupt(kernels: list[Any]) -> None:
             process.send_signal(signal.SIGINT)
 
 
+INTERRUPT_GRACE = 5.0  # seconds of repeated interrupts before kernels are killed
+
+
+def _stop_kernels(kernels: list[Any], futures: list[Any]) -> None:
+    """Interrupt running kernels until their notebooks return; kill those that do not.
+
+    A kernel still starting up may miss the first SIGINT, so it is repeated; after
+    :data:`INTERRUPT_GRACE` seconds the remaining kernel processes are killed.
+    """
+    deadline = time.monotonic() + INTERRUPT_GRACE
+    while time.monotonic() < deadline and not all(f.done() for f in futures):
+        _interrupt(kernels)
+        time.sleep(0.25)
+    for km in list(kernels):
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+
 def execute(
     job: Job,
     paths: ProjectPaths,
@@ -479,8 +498,8 @@ def run(
                     on_result(result)
         except BaseException:
             cancelled.set()
-            _interrupt(kernels)
-            executor.shutdown(wait=True, cancel_futures=True)
+            _stop_kernels(kernels, list(futures))
+            executor.shutdown(wait=False, cancel_futures=True)
             raise
         executor.shutdown(wait=True)
     _check_numbers(results, paths)

@@ -8,11 +8,12 @@ import pandas as pd
 
 from policingstudy.io import write_csv, write_parquet
 from policingstudy.paths import ProjectPaths
-from policingstudy.thesis import load_thesis
 
 
 def thesis_tables(paths: ProjectPaths) -> dict[str, pd.DataFrame]:
     """Processed tables of the thesis article, named ``thesis_<table>``."""
+    from policingstudy.thesis import load_thesis  # pandera: kept out of notebooks' `load`
+
     thesis = load_thesis(paths)
     article = thesis.article
     row = {
