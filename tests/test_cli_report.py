@@ -237,3 +237,21 @@ def test_notebook_time_limit_fails_that_notebook_only(project, capsys):
     assert "FAILED 00_endless [en]" in err
     assert "exceeded its time limit of 8 s" in err
     assert (project / "reports" / "en" / "01_thesis_overview.html").exists()
+
+
+def test_index_keeps_reports_of_earlier_runs(project, capsys):
+    write_notebook(project / "notebooks" / "02_small.ipynb", 'lang = "en"', "x = 1")
+    base = ["--root", str(project), "report", "--offline", "--lang", "en"]
+    assert main([*base, "--only", "01_thesis_overview"]) == 0
+    assert main([*base, "--only", "02_small"]) == 0
+    capsys.readouterr()
+    run = json.loads((project / "reports" / "run.json").read_text())
+    seen = {(r["stem"], r["this_run"]) for r in run["results"]}
+    assert seen == {("01_thesis_overview", False), ("02_small", True)}
+    parser = _Links()
+    parser.feed((project / "reports" / "index.html").read_text(encoding="utf-8"))
+    assert {"en/01_thesis_overview.html", "en/02_small.html"} <= set(parser.links)
+    (project / "notebooks" / "02_small.ipynb").unlink()  # a deleted notebook leaves the index
+    assert main([*base, "--only", "01_thesis_overview"]) == 0
+    run = json.loads((project / "reports" / "run.json").read_text())
+    assert {r["stem"] for r in run["results"]} == {"01_thesis_overview"}

@@ -512,14 +512,36 @@ def run(
     return summary
 
 
+def _earlier_results(paths: ProjectPaths, current: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Results of earlier runs still on disk, for notebooks and languages this run skipped.
+
+    ``--only`` or ``--lang`` runs a subset; the index keeps listing the other reports (marked as
+    coming from an earlier run) as long as their notebook still exists and their HTML is there.
+    """
+    previous = paths.reports / "run.json"
+    if not previous.exists():
+        return []
+    try:
+        old = json.loads(previous.read_text(encoding="utf-8")).get("results", [])
+    except (OSError, ValueError):
+        return []
+    existing = notebooks(paths)
+    kept = []
+    for entry in old:
+        key = (entry.get("stem"), entry.get("lang"))
+        html = paths.reports / str(entry.get("lang")) / f"{entry.get('stem')}.html"
+        if key not in current and entry.get("stem") in existing and html.exists():
+            kept.append({**entry, "this_run": False})
+    return kept
+
+
 def write_index(paths: ProjectPaths, summary: RunSummary) -> None:
     """Write ``reports/run.json`` and ``reports/index.html`` for a finished run."""
     from policingstudy.report.index_page import render_index
 
-    payload = {
-        **summary.metadata,
-        "results": [asdict(r) for r in sorted(summary.results, key=lambda r: (r.stem, r.lang))],
-    }
+    results = [{**asdict(r), "this_run": True} for r in summary.results]
+    results += _earlier_results(paths, {(r.stem, r.lang) for r in summary.results})
+    payload = {**summary.metadata, "results": sorted(results, key=lambda r: (r["stem"], r["lang"]))}
     write_json(paths.reports / "run.json", payload)
     write_bytes(paths.reports / "index.html", render_index(payload).encode("utf-8"))
 

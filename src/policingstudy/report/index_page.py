@@ -51,9 +51,10 @@ def render_index(payload: dict[str, Any]) -> str:
             error = (
                 f"<br><small>cell {_e(r['cell'])}: {_e(r['error'])}</small>" if r["error"] else ""
             )
+            earlier = "" if r.get("this_run", True) else " <small>(earlier run)</small>"
             cells.append(
                 f'<td>{link}<br><span class="{_e(r["status"])}">{_e(r["status"])}</span> '
-                f"{r['duration']:.1f}s{error}</td>"
+                f"{r['duration']:.1f}s{earlier}{error}</td>"
             )
         params: dict[str, Any] = next(
             (by_key[(stem, lang)]["parameters"] for lang in langs if (stem, lang) in by_key), {}
@@ -72,7 +73,7 @@ def render_index(payload: dict[str, Any]) -> str:
         for k, v in payload["inputs"].items()
     )
     dirty = {True: "yes (uncommitted changes)", False: "no", None: "unknown"}[payload["git_dirty"]]
-    failed = sum(r["status"] == "failed" for r in results)
+    failed = sum(r["status"] == "failed" and r.get("this_run", True) for r in results)
     verdict = (
         f'<p class="failed">{failed} run(s) failed.</p>'
         if failed
