@@ -57,3 +57,20 @@ def dataset_tables() -> dict:
     from policingstudy.pipeline import validate_all
 
     return validate_all(ProjectPaths(ROOT), mirror_from_env())
+
+
+@pytest.fixture
+def values():
+    """Toy units x indicators (0-3) shared by the uncertainty and scenario tests:
+    two Kazakh, two English and two German units on four indicators."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "i1": [0.0, 1, 3, 2, 1, 3],
+            "i2": [1.0, 0, 3, 3, 0, 1],
+            "i3": [1.0, 1, 2, 3, 3, 3],
+            "i4": [0.0, 2, 2, 1, 3, 3],
+        },
+        index=["kz1", "kz2", "uk1", "uk2", "de1", "de2"],
+    )

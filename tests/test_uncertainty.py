@@ -20,19 +20,6 @@ SCALES = {c: (0.0, 3.0) for c in ("i1", "i2", "i3", "i4")}
 
 
 @pytest.fixture
-def values() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "i1": [0.0, 1, 3, 2, 1, 3],
-            "i2": [1.0, 0, 3, 3, 0, 1],
-            "i3": [1.0, 1, 2, 3, 3, 3],
-            "i4": [0.0, 2, 2, 1, 3, 3],
-        },
-        index=["kz1", "kz2", "uk1", "uk2", "de1", "de2"],
-    )
-
-
-@pytest.fixture
 def meta() -> pd.DataFrame:
     return pd.DataFrame(
         {

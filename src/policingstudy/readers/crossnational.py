@@ -123,13 +123,7 @@ def read_wgi_2020_long(folder: Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per economy, year and indicator: ``code`` (World Bank code), ``country``,
-        ``year``, ``indicator`` (``va`` voice and accountability, ``pv`` political stability
-        and absence of violence/terrorism, ``ge`` government effectiveness, ``rq`` regulatory
-        quality, ``rl`` rule of law, ``cc`` control of corruption), ``estimate`` (standard
-        normal units, about -2.5 to 2.5, higher is better governance), ``std_error`` (standard
-        error of the estimate), ``n_sources``, ``pct_rank`` with its 90% interval
-        ``pct_rank_lower``/``pct_rank_upper`` (0-100). Missing values are NaN.
+        The columns of :func:`read_wgi_2024`, with the same units.
     """
     path = need_file(folder, "2020_Worldwide_Governance_Indicators_1996-2019.csv")
     raw = pd.read_csv(path, encoding="cp1252")

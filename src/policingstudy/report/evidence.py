@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -49,8 +51,31 @@ def adoption_plot(
     return ax
 
 
-def event_study_plot(estimates: AdoptionEstimates, lang: Lang, ax: Axes | None = None) -> Axes:
-    """Plot TWFE event-study and Callaway-Sant'Anna dynamic estimates with 95% intervals."""
+class _DynamicEstimates(Protocol):
+    """What :func:`event_study_plot` needs: an event study, a C&S result, an outcome name."""
+
+    @property
+    def event_study(self) -> Any: ...
+
+    @property
+    def callaway_santanna(self) -> Any: ...
+
+    @property
+    def outcome(self) -> str: ...
+
+
+def event_study_plot(
+    estimates: _DynamicEstimates,
+    lang: Lang,
+    ax: Axes | None = None,
+    *,
+    namespace: str = "evidence",
+) -> Axes:
+    """Plot TWFE event-study and Callaway-Sant'Anna dynamic estimates with 95% intervals.
+
+    ``namespace`` is the catalog holding the labels (``evidence`` for the German panel,
+    ``evidence_us`` for the US panel); both use the same keys.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
     es = estimates.event_study.table
@@ -61,7 +86,7 @@ def event_study_plot(estimates: AdoptionEstimates, lang: Lang, ax: Axes | None =
         fmt="o",
         color="#1b6ca8",
         capsize=3,
-        label=t("evidence.label_twfe_es", lang),
+        label=t(f"{namespace}.label_twfe_es", lang),
     )
     lo, hi = int(es["event_time"].min()), int(es["event_time"].max())
     cs = estimates.callaway_santanna.aggregate("dynamic").table
@@ -73,13 +98,13 @@ def event_study_plot(estimates: AdoptionEstimates, lang: Lang, ax: Axes | None =
         fmt="s",
         color="#d98c1f",
         capsize=3,
-        label=t("evidence.label_cs", lang),
+        label=t(f"{namespace}.label_cs", lang),
     )
     ax.axhline(0, color="black", linewidth=0.6)
     ax.axvline(-0.5, color="grey", linestyle="--", linewidth=0.6)
-    ax.set_xlabel(t("evidence.event_time", lang))
-    ax.set_ylabel(t(f"evidence.outcome_{estimates.outcome}", lang))
-    ax.set_title(t("evidence.event_study_title", lang))
+    ax.set_xlabel(t(f"{namespace}.event_time", lang))
+    ax.set_ylabel(t(f"{namespace}.outcome_{estimates.outcome}", lang))
+    ax.set_title(t(f"{namespace}.event_study_title", lang))
     ax.legend(fontsize=7)
     return ax
 

@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 
 from policingstudy.analysis.panels_us import UsEstimates, UsPanel
 from policingstudy.i18n import t
+from policingstudy.report.evidence import event_study_plot
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.tables import localise
 from policingstudy.types import Lang
@@ -52,37 +53,7 @@ def us_adoption_plot(
 
 def us_event_study_plot(estimates: UsEstimates, lang: Lang, ax: Axes | None = None) -> Axes:
     """TWFE event study (binned endpoints) and C&S dynamic ATT with 95% intervals."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.5))
-    es = estimates.event_study.table
-    ax.errorbar(
-        es["event_time"] - 0.1,
-        es["coef"],
-        yerr=[es["coef"] - es["ci_low"], es["ci_high"] - es["coef"]],
-        fmt="o",
-        color="#1b6ca8",
-        capsize=3,
-        label=t("evidence_us.label_twfe_es", lang),
-    )
-    lo, hi = int(es["event_time"].min()), int(es["event_time"].max())
-    cs = estimates.callaway_santanna.aggregate("dynamic").table
-    cs = cs[(cs["event_time"] >= lo) & (cs["event_time"] <= hi)]
-    ax.errorbar(
-        cs["event_time"] + 0.1,
-        cs["att"],
-        yerr=[cs["att"] - cs["ci_low"], cs["ci_high"] - cs["att"]],
-        fmt="s",
-        color="#d98c1f",
-        capsize=3,
-        label=t("evidence_us.label_cs", lang),
-    )
-    ax.axhline(0, color="black", linewidth=0.6)
-    ax.axvline(-0.5, color="grey", linestyle="--", linewidth=0.6)
-    ax.set_xlabel(t("evidence_us.event_time", lang))
-    ax.set_ylabel(t(f"evidence_us.outcome_{estimates.outcome}", lang))
-    ax.set_title(t("evidence_us.event_study_title", lang))
-    ax.legend(fontsize=7)
-    return ax
+    return event_study_plot(estimates, lang, ax, namespace="evidence_us")
 
 
 def us_estimates_table(estimates: UsEstimates, lang: Lang) -> pd.DataFrame:
