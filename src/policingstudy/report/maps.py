@@ -9,6 +9,8 @@ units) and draws in the boundaries' projected CRS. Titles, legends and notes com
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -67,6 +69,27 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (6.5, 5.0)) -> Axes:
     return ax
 
 
+@contextmanager
+def _one_draw(target: Axes | Figure) -> Iterator[None]:
+    """Skip the full-figure redraw geopandas requests after every ``plot`` call.
+
+    ``GeoDataFrame.plot`` ends with ``canvas.draw_idle()``, which the Agg and inline backends
+    carry out at once; a four-panel map drew the whole figure 14 times. The figure is drawn once,
+    when it is saved or displayed.
+    """
+    figure = target if isinstance(target, Figure) else target.get_figure(root=True)
+    canvas = figure.canvas  # type: ignore[union-attr]
+    own = canvas.__dict__.get("draw_idle")
+    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        if own is None:
+            del canvas.draw_idle
+        else:
+            canvas.draw_idle = own  # type: ignore[method-assign]
+
+
 def _note(ax: Axes, text: str, *, y: float = -0.02, width: int = 110) -> None:
     ax.text(0.0, y, textwrap.fill(text, width), transform=ax.transAxes, **NOTE_STYLE)
 
@@ -109,38 +132,39 @@ def kz_crime_map(
     """
     tr = Translator(lang)
     ax = _axes(ax)
-    data = join_on_codes(regions, crime, "code")
-    colour_bar = ax.inset_axes((0.25, -0.07, 0.5, 0.035))
-    data.plot(
-        column="offences",
-        cmap=cmap,
-        ax=ax,
-        legend=True,
-        cax=colour_bar,
-        **EDGE,
-        legend_kwds={"label": tr("maps.kz_legend"), "orientation": "horizontal"},
-    )
-    shared = data.loc[data["shared_value"]]
-    if len(shared):
-        shared.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="////", linewidth=0.6)
-        ax.legend(
-            handles=[
-                Patch(
-                    facecolor="white",
-                    edgecolor="#333333",
-                    hatch="////",
-                    label=tr("maps.kz_shared_value"),
-                )
-            ],
-            loc="lower left",
-            fontsize=7,
-            frameon=False,
+    with _one_draw(ax):
+        data = join_on_codes(regions, crime, "code")
+        colour_bar = ax.inset_axes((0.25, -0.07, 0.5, 0.035))
+        data.plot(
+            column="offences",
+            cmap=cmap,
+            ax=ax,
+            legend=True,
+            cax=colour_bar,
+            **EDGE,
+            legend_kwds={"label": tr("maps.kz_legend"), "orientation": "horizontal"},
         )
-    names = data[f"name_{lang}"]
-    for point, name in zip(data.geometry.representative_point(), names, strict=True):
-        ax.annotate(name, (point.x, point.y), ha="center", fontsize=5.5, color="#222222")
-    _title(ax, tr("maps.kz_title"))
-    _note(ax, tr("maps.kz_note"), y=-0.24)
+        shared = data.loc[data["shared_value"]]
+        if len(shared):
+            shared.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="////", linewidth=0.6)
+            ax.legend(
+                handles=[
+                    Patch(
+                        facecolor="white",
+                        edgecolor="#333333",
+                        hatch="////",
+                        label=tr("maps.kz_shared_value"),
+                    )
+                ],
+                loc="lower left",
+                fontsize=7,
+                frameon=False,
+            )
+        names = data[f"name_{lang}"]
+        for point, name in zip(data.geometry.representative_point(), names, strict=True):
+            ax.annotate(name, (point.x, point.y), ha="center", fontsize=5.5, color="#222222")
+        _title(ax, tr("maps.kz_title"))
+        _note(ax, tr("maps.kz_note"), y=-0.24)
     return ax
 
 
@@ -172,39 +196,40 @@ def ew_pcc_map(
     """
     tr = Translator(lang)
     ax = _axes(ax, (5.5, 6.0))
-    data = join_on_codes(areas, holders, "pfa_code")
-    years = sorted(set(holders["year"]))
-    handles = []
-    for holder, colour in HOLDER_COLOURS.items():
-        part = data.loc[data["holder"] == holder]
-        if len(part):
-            part.plot(ax=ax, color=colour, **EDGE)
-            ax.collections[-1].set_gid(holder)
-        handles.append(
-            Patch(facecolor=colour, label=f"{tr(f'maps.holder_{holder}')} ({len(part)})")
+    with _one_draw(ax):
+        data = join_on_codes(areas, holders, "pfa_code")
+        years = sorted(set(holders["year"]))
+        handles = []
+        for holder, colour in HOLDER_COLOURS.items():
+            part = data.loc[data["holder"] == holder]
+            if len(part):
+                part.plot(ax=ax, color=colour, **EDGE)
+                ax.collections[-1].set_gid(holder)
+            handles.append(
+                Patch(facecolor=colour, label=f"{tr(f'maps.holder_{holder}')} ({len(part)})")
+            )
+        ax.legend(
+            handles=handles,
+            title=tr("maps.ew_legend"),
+            loc="upper left",
+            fontsize=7,
+            title_fontsize=7,
+            frameon=False,
         )
-    ax.legend(
-        handles=handles,
-        title=tr("maps.ew_legend"),
-        loc="upper left",
-        fontsize=7,
-        title_fontsize=7,
-        frameon=False,
-    )
-    london = data.loc[data["code"].isin(["E23000001", "E23000034"])]
-    inset = ax.inset_axes((0.72, 0.0, 0.28, 0.26))
-    for holder, colour in HOLDER_COLOURS.items():
-        part = london.loc[london["holder"] == holder]
-        if len(part):
-            part.plot(ax=inset, color=colour, edgecolor="black", linewidth=0.4)
-    inset.set_title(tr("maps.ew_london_inset"), fontsize=7)
-    inset.set_xticks([])
-    inset.set_yticks([])
-    inset.set_xlabel("")
-    inset.set_ylabel("")
-    inset.set_aspect("equal")
-    _title(ax, tr("maps.ew_title", year="–".join(str(y) for y in years)))
-    _note(ax, tr("maps.ew_note"))
+        london = data.loc[data["code"].isin(["E23000001", "E23000034"])]
+        inset = ax.inset_axes((0.72, 0.0, 0.28, 0.26))
+        for holder, colour in HOLDER_COLOURS.items():
+            part = london.loc[london["holder"] == holder]
+            if len(part):
+                part.plot(ax=inset, color=colour, edgecolor="black", linewidth=0.4)
+        inset.set_title(tr("maps.ew_london_inset"), fontsize=7)
+        inset.set_xticks([])
+        inset.set_yticks([])
+        inset.set_xlabel("")
+        inset.set_ylabel("")
+        inset.set_aspect("equal")
+        _title(ax, tr("maps.ew_title", year="–".join(str(y) for y in years)))
+        _note(ax, tr("maps.ew_note"))
     return ax
 
 
@@ -243,28 +268,31 @@ def de_commissioner_map(
         check_option(kind, DE_KINDS, name="office kind")
     tr = Translator(lang)
     ax = _axes(ax, (4.5, 6.0))
-    data = join_on_codes(laender, offices, "code")
-    handles = []
-    for kind, colour in DE_COLOURS.items():
-        part = data.loc[data["kind"] == kind]
-        if len(part):
-            part.plot(ax=ax, color=colour, **EDGE)
-            ax.collections[-1].set_gid(kind)
-        handles.append(Patch(facecolor=colour, label=f"{tr(f'maps.de_kind_{kind}')} ({len(part)})"))
-    dated = data.loc[data["year"].notna()]
-    for point, year in zip(dated.geometry.representative_point(), dated["year"], strict=True):
-        ax.annotate(str(int(year)), (point.x, point.y), ha="center", va="center", fontsize=7)
-    ax.legend(
-        handles=handles,
-        title=tr("maps.de_legend"),
-        loc="upper left",
-        bbox_to_anchor=(0.0, -0.02),
-        fontsize=7,
-        title_fontsize=7,
-        frameon=False,
-    )
-    _title(ax, tr("maps.de_title"))
-    ax.text(1.0, 0.0, tr("maps.de_note"), transform=ax.transAxes, ha="right", fontsize=6.5)
+    with _one_draw(ax):
+        data = join_on_codes(laender, offices, "code")
+        handles = []
+        for kind, colour in DE_COLOURS.items():
+            part = data.loc[data["kind"] == kind]
+            if len(part):
+                part.plot(ax=ax, color=colour, **EDGE)
+                ax.collections[-1].set_gid(kind)
+            handles.append(
+                Patch(facecolor=colour, label=f"{tr(f'maps.de_kind_{kind}')} ({len(part)})")
+            )
+        dated = data.loc[data["year"].notna()]
+        for point, year in zip(dated.geometry.representative_point(), dated["year"], strict=True):
+            ax.annotate(str(int(year)), (point.x, point.y), ha="center", va="center", fontsize=7)
+        ax.legend(
+            handles=handles,
+            title=tr("maps.de_legend"),
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.02),
+            fontsize=7,
+            title_fontsize=7,
+            frameon=False,
+        )
+        _title(ax, tr("maps.de_title"))
+        ax.text(1.0, 0.0, tr("maps.de_note"), transform=ax.transAxes, ha="right", fontsize=6.5)
     return ax
 
 
@@ -309,101 +337,102 @@ def us_oversight_map(
 
     tr = Translator(lang)
     ax = _axes(ax, (8.0, 5.0))
-    check = join_on_codes(
-        states,
-        cities.groupby("state").size().rename("n").reset_index(),
-        "state",
-        allow_missing=set(states["code"]),
-    )
-    del check  # the join only proves that every city lies in a known state
-    points = gpd.GeoDataFrame(
-        cities.assign(role=cities["first_role"].fillna("none")),
-        geometry=gpd.points_from_xy(cities["longitude"], cities["latitude"]),
-        crs="EPSG:4326",
-    )
-    bands = points["first_established"].map(decade_band)
-    points["band"], points["marker"] = bands.str[0], bands.str[1]
-    conus = states.loc[states["inset"] == "conus"]
-    conus.plot(ax=ax, color="#f0f0f0", edgecolor="#9e9e9e", linewidth=0.4)
-    usps = points["state"].str.removeprefix("US-")
-    _draw_cities(ax, points.loc[~usps.isin(list(INSET_CRS))].to_crs(states.crs), gid=True)
-    boxes = {
-        "AK": (0.0, 0.0, 0.22, 0.28),
-        "HI": (0.23, 0.0, 0.14, 0.16),
-        "PR": (0.86, 0.0, 0.1, 0.1),
-    }
-    for key, box in boxes.items():
-        shape = states.loc[states["inset"] == key]
-        if not len(shape):
-            continue
-        inset = ax.inset_axes(box)
-        inset.set_axis_off()
-        inset.set_aspect("equal")
-        shape.to_crs(INSET_CRS[key]).plot(
-            ax=inset, color="#f0f0f0", edgecolor="#9e9e9e", linewidth=0.4
+    with _one_draw(ax):
+        check = join_on_codes(
+            states,
+            cities.groupby("state").size().rename("n").reset_index(),
+            "state",
+            allow_missing=set(states["code"]),
         )
-        _draw_cities(inset, points.loc[usps == key].to_crs(INSET_CRS[key]), gid=False)
-    role_handles = [
-        Line2D(
-            [],
-            [],
-            linestyle="",
-            marker="o",
-            markerfacecolor=colour,
-            markeredgecolor="black",
-            label=tr(f"maps.us_role_{role}"),
+        del check  # the join only proves that every city lies in a known state
+        points = gpd.GeoDataFrame(
+            cities.assign(role=cities["first_role"].fillna("none")),
+            geometry=gpd.points_from_xy(cities["longitude"], cities["latitude"]),
+            crs="EPSG:4326",
         )
-        for role, colour in ROLE_COLOURS.items()
-    ]
-    band_labels = {f"{a}-{b}": f"{a}–{b}" for a, b, _ in DECADE_BANDS}
-    band_labels["0-1969"] = tr("maps.us_decade_before")
-    band_handles = [
-        Line2D(
-            [],
-            [],
-            linestyle="",
-            marker=m,
-            markerfacecolor="#bbbbbb",
-            markeredgecolor="black",
-            label=band_labels[f"{a}-{b}"],
+        bands = points["first_established"].map(decade_band)
+        points["band"], points["marker"] = bands.str[0], bands.str[1]
+        conus = states.loc[states["inset"] == "conus"]
+        conus.plot(ax=ax, color="#f0f0f0", edgecolor="#9e9e9e", linewidth=0.4)
+        usps = points["state"].str.removeprefix("US-")
+        _draw_cities(ax, points.loc[~usps.isin(list(INSET_CRS))].to_crs(states.crs), gid=True)
+        boxes = {
+            "AK": (0.0, 0.0, 0.22, 0.28),
+            "HI": (0.23, 0.0, 0.14, 0.16),
+            "PR": (0.86, 0.0, 0.1, 0.1),
+        }
+        for key, box in boxes.items():
+            shape = states.loc[states["inset"] == key]
+            if not len(shape):
+                continue
+            inset = ax.inset_axes(box)
+            inset.set_axis_off()
+            inset.set_aspect("equal")
+            shape.to_crs(INSET_CRS[key]).plot(
+                ax=inset, color="#f0f0f0", edgecolor="#9e9e9e", linewidth=0.4
+            )
+            _draw_cities(inset, points.loc[usps == key].to_crs(INSET_CRS[key]), gid=False)
+        role_handles = [
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker="o",
+                markerfacecolor=colour,
+                markeredgecolor="black",
+                label=tr(f"maps.us_role_{role}"),
+            )
+            for role, colour in ROLE_COLOURS.items()
+        ]
+        band_labels = {f"{a}-{b}": f"{a}–{b}" for a, b, _ in DECADE_BANDS}
+        band_labels["0-1969"] = tr("maps.us_decade_before")
+        band_handles = [
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker=m,
+                markerfacecolor="#bbbbbb",
+                markeredgecolor="black",
+                label=band_labels[f"{a}-{b}"],
+            )
+            for a, b, m in DECADE_BANDS
+        ] + [
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker=UNKNOWN_MARKER,
+                markerfacecolor="#bbbbbb",
+                markeredgecolor="black",
+                label=tr("maps.us_decade_unknown"),
+            )
+        ]
+        first = ax.legend(
+            handles=role_handles,
+            title=tr("maps.us_legend_role"),
+            fontsize=6.5,
+            title_fontsize=7,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.01),
+            ncol=4,
+            frameon=False,
+            alignment="left",
         )
-        for a, b, m in DECADE_BANDS
-    ] + [
-        Line2D(
-            [],
-            [],
-            linestyle="",
-            marker=UNKNOWN_MARKER,
-            markerfacecolor="#bbbbbb",
-            markeredgecolor="black",
-            label=tr("maps.us_decade_unknown"),
+        ax.add_artist(first)
+        ax.legend(
+            handles=band_handles,
+            title=tr("maps.us_legend_decade"),
+            fontsize=6.5,
+            title_fontsize=7,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.2),
+            ncol=6,
+            frameon=False,
+            alignment="left",
         )
-    ]
-    first = ax.legend(
-        handles=role_handles,
-        title=tr("maps.us_legend_role"),
-        fontsize=6.5,
-        title_fontsize=7,
-        loc="upper left",
-        bbox_to_anchor=(0.0, -0.01),
-        ncol=4,
-        frameon=False,
-        alignment="left",
-    )
-    ax.add_artist(first)
-    ax.legend(
-        handles=band_handles,
-        title=tr("maps.us_legend_decade"),
-        fontsize=6.5,
-        title_fontsize=7,
-        loc="upper left",
-        bbox_to_anchor=(0.0, -0.2),
-        ncol=6,
-        frameon=False,
-        alignment="left",
-    )
-    _title(ax, tr("maps.us_title"))
-    _note(ax, tr("maps.us_note"), y=-0.33)
+        _title(ax, tr("maps.us_title"))
+        _note(ax, tr("maps.us_note"), y=-0.33)
     return ax
 
 
@@ -456,10 +485,11 @@ def overview_figure(data: MapData, *, lang: Lang) -> Figure:
     """
     tr = Translator(lang)
     fig, axes = plt.subplots(2, 2, figsize=(14, 13), layout="none")
-    fig.subplots_adjust(left=0.03, right=0.97, top=0.92, bottom=0.1, hspace=0.45, wspace=0.1)
-    kz_crime_map(data.kz_regions, data.kz_crime, lang=lang, ax=axes[0, 0])
-    ew_pcc_map(data.ew_areas, data.ew_holders, lang=lang, ax=axes[0, 1])
-    de_commissioner_map(data.de_laender, data.de_offices, lang=lang, ax=axes[1, 0])
-    us_oversight_map(data.us_states, data.us_cities, lang=lang, ax=axes[1, 1])
-    fig.suptitle(tr("maps.overview_title"), fontsize=14, fontweight="bold")
+    with _one_draw(fig):
+        fig.subplots_adjust(left=0.03, right=0.97, top=0.92, bottom=0.1, hspace=0.45, wspace=0.1)
+        kz_crime_map(data.kz_regions, data.kz_crime, lang=lang, ax=axes[0, 0])
+        ew_pcc_map(data.ew_areas, data.ew_holders, lang=lang, ax=axes[0, 1])
+        de_commissioner_map(data.de_laender, data.de_offices, lang=lang, ax=axes[1, 0])
+        us_oversight_map(data.us_states, data.us_cities, lang=lang, ax=axes[1, 1])
+        fig.suptitle(tr("maps.overview_title"), fontsize=14, fontweight="bold")
     return fig
