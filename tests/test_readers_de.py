@@ -7,10 +7,12 @@ Land); federal totals agree with the BKA yearbooks (e.g. 2023: 5,940,667 cases, 
 
 from __future__ import annotations
 
+import datetime
 import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -18,6 +20,8 @@ import pytest
 from policingstudy import sources
 from policingstudy.errors import DataValidationError
 from policingstudy.paths import ProjectPaths
+from policingstudy.readers import de
+from policingstudy.readers._common import sheet_values
 from policingstudy.readers.de import LAND_CODES, LAYOUTS, read_pks_laender, read_pks_years
 
 Pks = Callable[[int], pd.DataFrame]
@@ -154,3 +158,90 @@ def test_unknown_year_and_missing_file() -> None:
         read_pks_laender(Path("."), year=2012)
     with pytest.raises(DataValidationError, match=r"PKS2013\.xlsx: file not found"):
         read_pks_laender(Path("/nonexistent"), year=2013)
+
+
+def test_header_rows_are_above_the_data() -> None:
+    # header problems are reported before the rows' problems, as when reading row by row
+    for layout in LAYOUTS.values():
+        assert max(r for r, _ in layout.header_checks) < layout.first_data_row
+
+
+HEADER_2022 = [
+    "Schlüssel",
+    "Straftat",
+    "Bundesland",
+    "Anzahl erfasste Fälle",
+    "HZ",
+    "",
+    "",
+    "Aufklärung",
+]
+
+
+def _row(key: str, land: str, cases: Any, cleared: Any, rate: Any) -> list[Any]:
+    return [key, "Straftaten\xa0insgesamt", land, cases, 1.0, "", "", cleared, rate, "", "", ""]
+
+
+def _fake_sheet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rows: list[list[Any]]) -> None:
+    (tmp_path / "PKS2022.xlsx").write_bytes(b"")
+    sheet = [[*HEADER_2022, "", "", "", ""], *rows]
+    monkeypatch.setattr(de, "sheet_values", lambda path, name: [list(r) for r in sheet])
+
+
+def test_row_problems_name_file_row_column_found_and_expected(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    rows = [
+        _row("------", "Bayern", 100.0, 50.0, 50.0),
+        _row("12345", "Bayern", 100.0, 50.0, 50.0),
+        [""] * 12,
+        _row("------", "Bayernn", 100.0, 50.0, 50.0),
+        _row("------", "Berlin", 1.5, 1.0, 50.0),
+        _row("------", "Hessen", 100.0, True, 50.0),
+        _row("------", "Sachsen", 100.0, 50.0, 40.0),
+        _row("------", "Saarland", 0.0, 0.0, 40.0),  # no cases: the rate is not compared
+    ]
+    _fake_sheet(monkeypatch, tmp_path, rows)
+    with pytest.raises(DataValidationError) as caught:
+        read_pks_laender(tmp_path, year=2022)
+    problems = caught.value.problems
+    assert problems[0] == (
+        "PKS2022.xlsx: row 3, column 1: found key '12345'; expected six digits/'*' or '------'"
+    )
+    assert problems[1].startswith(
+        "PKS2022.xlsx: row 5, column 3: found Land 'Bayernn'; expected one of ['Baden-Württemberg',"
+    )
+    assert problems[2:] == [
+        "PKS2022.xlsx: row 6, column 4: found 1.5; expected a count",
+        "PKS2022.xlsx: row 7, column 8: found True; expected a count",
+        "PKS2022.xlsx: row 8, column 9: found clearance rate 40; expected 50.00 = 50 / 100 x 100",
+    ]
+
+
+def test_reading_stops_after_more_than_50_problems(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    rows = [_row(f"{n:06d}", "Atlantis", 1.0, 1.0, 100.0) for n in range(80)]
+    _fake_sheet(monkeypatch, tmp_path, rows)
+    with pytest.raises(DataValidationError) as caught:
+        read_pks_laender(tmp_path, year=2022)
+    assert len(caught.value.problems) == 51
+    assert caught.value.problems[-1].startswith("PKS2022.xlsx: row 52, column 3:")
+
+
+def test_unusual_cell_types_are_read_as_row_by_row(
+    monkeypatch: pytest.MonkeyPatch, external_dir: Path, pks: Pks
+) -> None:
+    folder = external_dir / "de_pks_laender_2022"
+    sheet = sheet_values(folder / "PKS2022.xlsx", "T01_LÜ")
+    sheet[1][3] = int(sheet[1][3])  # an int count, as openpyxl would give
+    sheet[2][8] = datetime.datetime(2022, 1, 1)  # a date where the rate is: not compared
+    sheet[3][8] = ""  # no published rate
+    monkeypatch.setattr(de, "sheet_values", lambda path, name: sheet)
+    pd.testing.assert_frame_equal(read_pks_laender(folder, year=2022), pks(2022))
+
+
+def test_several_years_fail_on_the_earliest_year(external_dir: Path, tmp_path: Path) -> None:
+    shutil.copy(external_dir / "de_pks_laender_2015" / "PKS2015.xlsx", tmp_path / "PKS2020.xlsx")
+    with pytest.raises(DataValidationError, match=r"PKS2020\.xlsx: row 1, column 4: found"):
+        read_pks_years({2022: Path("/nonexistent"), 2020: tmp_path})

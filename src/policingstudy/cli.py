@@ -7,16 +7,23 @@ notebook, language or parameter); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policingstudy import __version__
 from policingstudy.errors import PolicingStudyError, UsageError
 from policingstudy.paths import ProjectPaths, mirror_from_env
+
+if TYPE_CHECKING:
+    from policingstudy.kernel_forks import ForkServer
+
+# Below this many notebook runs, importing the libraries once in a fork helper saves nothing.
+FORK_MIN_JOBS = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -113,6 +120,19 @@ def _cmd_fetch(paths: ProjectPaths, args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _kernel_forks(paths: ProjectPaths, n_jobs: int) -> Iterator[ForkServer | None]:
+    """A kernel fork helper when it pays off (three or more notebook runs, Linux), else None."""
+    from policingstudy.kernel_forks import ForkServer, fork_kernels_supported
+    from policingstudy.runner import notebook_modules
+
+    if n_jobs < FORK_MIN_JOBS or not fork_kernels_supported():
+        yield None
+        return
+    with ForkServer.start(preload=notebook_modules(paths)) as server:
+        yield server
+
+
 def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
     from policingstudy.notebook_params import parse_override
     from policingstudy.pipeline import build
@@ -123,17 +143,20 @@ def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
     langs = [part.strip() for part in args.lang.split(",") if part.strip()]
     overrides = [parse_override(option) for option in args.param]
     jobs = plan(paths, langs=langs, only=args.only, overrides=overrides)
-    if not args.offline:
-        _fetch(paths, None, args.mirror)
-    build(paths, args.mirror or mirror_from_env(), reuse=not args.force)
-    summary = run(
-        paths,
-        jobs,
-        n_jobs=args.jobs,
-        force=args.force,
-        timeout=args.timeout,
-        progress=Progress(len(jobs)),
-    )
+    # The kernel helper imports the libraries while the data are fetched and built.
+    with _kernel_forks(paths, len(jobs)) as forks:
+        if not args.offline:
+            _fetch(paths, None, args.mirror)
+        build(paths, args.mirror or mirror_from_env(), reuse=not args.force)
+        summary = run(
+            paths,
+            jobs,
+            n_jobs=args.jobs,
+            force=args.force,
+            timeout=args.timeout,
+            progress=Progress(len(jobs)),
+            forks=forks,
+        )
     print("\n".join(summary.lines()))
     if summary.failed:
         for r in summary.failed:

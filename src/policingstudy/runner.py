@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -26,8 +27,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policingstudy import memo
 from policingstudy.errors import NotebookError, UsageError
 from policingstudy.io import remove_stale_temporaries, write_bytes, write_json, write_text
+from policingstudy.kernel_forks import ForkServer, ForkServerError
 from policingstudy.notebook_params import (
     Override,
     Parameter,
@@ -36,8 +39,11 @@ from policingstudy.notebook_params import (
 )
 from policingstudy.paths import ProjectPaths
 from policingstudy.report.numbers import MIMETYPE
-from policingstudy.runinfo import input_hashes, run_metadata
+from policingstudy.runinfo import input_hashes, package_versions, run_metadata
 from policingstudy.types import LANGS, Lang, check_option
+
+log = logging.getLogger(__name__)
+_exporters = threading.local()
 
 DEFAULT_TIMEOUT = 600
 CELL_TIMEOUT_MARGIN = (
@@ -75,6 +81,38 @@ def notebooks(paths: ProjectPaths) -> dict[str, Path]:
     return {
         p.stem: p for p in sorted(paths.notebooks.glob("*.ipynb")) if not p.name.startswith("_")
     }
+
+
+def notebook_modules(paths: ProjectPaths, package: str = "policingstudy") -> list[str]:
+    """Return the modules of ``package`` that the project's notebooks import, sorted."""
+    import ast
+    import importlib.util
+
+    found: set[str] = set()
+    for notebook in notebooks(paths).values():
+        for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            source = "".join(cell.get("source", []))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:  # IPython magics
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(a.name for a in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    found.add(node.module)  # and submodules imported by name, if they are ones
+                    found.update(f"{node.module}.{a.name}" for a in node.names)
+    root = Path(importlib.util.find_spec(package).origin or "").parent  # type: ignore[union-attr]
+
+    def is_module(name: str) -> bool:
+        relative = Path(*name.split(".")[1:])
+        return (root / relative).with_suffix(".py").is_file() or (
+            root / relative / "__init__.py"
+        ).is_file()
+
+    return sorted(n for n in found if n.split(".")[0] == package and is_module(n))
 
 
 def list_parameters(paths: ProjectPaths) -> dict[str, list[Parameter]]:
@@ -131,6 +169,25 @@ def _source_digest() -> str:
     return digest.hexdigest()
 
 
+def result_cache_folder(paths: ProjectPaths, source_digest: str, *, fresh: bool = False) -> Path:
+    """Return the folder where this run's kernels share analysis results (and prune others).
+
+    The folder name hashes the package source and the key library versions, so a change to
+    either starts from an empty cache; folders of earlier sources are removed. ``fresh``
+    (``--force``) empties it first.
+    """
+    digest = hashlib.sha256(source_digest.encode())
+    digest.update(json.dumps(package_versions(), sort_keys=True).encode())
+    root = paths.reports / CACHE_DIR / "results"
+    folder = root / digest.hexdigest()[:16]
+    if root.is_dir():
+        for old in root.iterdir():
+            if old != folder or fresh:
+                shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def cache_key(job: Job, inputs_digest: str, source_digest: str) -> str:
     """Return the content hash deciding whether ``job`` must run again."""
     digest = hashlib.sha256()
@@ -165,29 +222,59 @@ def extract_numbers(nb: Any) -> dict[str, Any]:
     return dict(sorted(numbers.items()))
 
 
+def import_notebook_tools() -> None:
+    """Import papermill, nbformat and nbconvert, skipping a slow optional checker of jsonschema.
+
+    jsonschema, which nbformat validates with, imports ``rfc3987_syntax`` when it is installed
+    (JupyterLab's dependencies install it); that module compiles a grammar for about 2 s at import
+    (python-jsonschema/jsonschema#1392). It only checks the ``iri`` string formats, which the
+    notebook schemas do not use, so unless something has imported it already it is marked
+    unavailable, which jsonschema handles as "not installed".
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+
+def _html_exporter() -> Any:
+    """Return the calling thread's HTML exporter (made once: compiling its templates is slow)."""
+    exporter = getattr(_exporters, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+        config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
+        config.TagRemovePreprocessor.enabled = True
+        exporter = HTMLExporter(config=config, template_name="lab")
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        exporter.embed_images = True
+        _exporters.html = exporter
+    return exporter
+
+
 def to_html(nb: Any, lang: Lang, title: str) -> str:
     """Convert an executed notebook to standalone HTML with code cells hidden."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    config = Config()
-    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
-    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
-    config.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=config, template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.embed_images = True
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
 
 
-def _kernel_manager_class(started: list[Any], ipc_dir: Path) -> type:
+def _kernel_manager_class(
+    started: list[Any],
+    ipc_dir: Path,
+    forks: ForkServer | None = None,
+    env: dict[str, str] | None = None,
+) -> type:
     """A kernel manager that starts ipykernel in this interpreter, ignoring user kernelspecs.
 
     Kernels talk over IPC sockets in ``ipc_dir``; each manager is appended to ``started`` so
-    that the notebook watchdog can stop a kernel that exceeds the notebook's time limit.
+    that the notebook watchdog can stop a kernel that exceeds the notebook's time limit. With
+    ``forks``, the kernel process is forked from the helper (see :mod:`policingstudy.kernel_forks`)
+    and started the ordinary way if that fails. ``env`` is added to the kernel's environment.
     """
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import KernelManager
@@ -199,6 +286,27 @@ def _kernel_manager_class(started: list[Any], ipc_dir: Path) -> type:
             super().__init__(**kwargs)
             started.append(self)
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # jupyter_client's documented hook for launching the kernel process differently.
+            provisioner = self.provisioner
+            if forks is None or provisioner is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            try:
+                # Without these keywords an ordinary kernel inherits this process's environment
+                # and working directory (papermill changes into the notebook's cwd).
+                env = dict(kw.get("env") or os.environ)
+                process = forks.spawn(kernel_cmd, env=env, cwd=str(kw.get("cwd") or os.getcwd()))
+            except (ForkServerError, OSError) as exc:
+                log.warning("starting the kernel the ordinary way: %s", exc)
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            # The attributes LocalProvisioner.launch_kernel sets; its poll, signal and kill
+            # methods then work on the forked process (a process group of its own).
+            provisioner.process = process  # type: ignore[attr-defined]
+            provisioner.pid = provisioner.pgid = process.pid  # type: ignore[attr-defined]
+            provisioner.cwd = kw.get("cwd") or os.getcwd()  # type: ignore[attr-defined]
+            self._reconcile_connection_info(provisioner.connection_info)
+            return None
+
         @property
         def kernel_spec(self) -> KernelSpec:
             return KernelSpec(
@@ -206,6 +314,7 @@ def _kernel_manager_class(started: list[Any], ipc_dir: Path) -> type:
                 display_name=f"Python {sys.version_info.major}.{sys.version_info.minor}",
                 language="python",
                 resource_dir="",
+                env=env or {},
             )
 
     return ThisInterpreterKernelManager
@@ -257,15 +366,42 @@ def _stop_kernels(kernels: list[Any], futures: list[Any]) -> None:
             process.kill()
 
 
-def execute(
-    job: Job,
-    paths: ProjectPaths,
-    work: Path,
-    timeout: int,
-    cancelled: threading.Event | None = None,
-    kernels: list[Any] | None = None,
-) -> JobResult:
-    """Run one job with papermill into ``work`` and move complete outputs into ``reports/``.
+@dataclass(frozen=True)
+class RunContext:
+    """What every job of one run shares.
+
+    Attributes
+    ----------
+    paths
+        Project folders.
+    work
+        Temporary folder for executed notebooks before they are moved into ``reports/``.
+    ipc
+        Temporary folder for the kernels' IPC sockets (short, to fit the socket path limit).
+    timeout
+        Seconds per notebook.
+    cancelled
+        Set when the run is interrupted.
+    kernels
+        Every kernel manager started in the run, for interruption.
+    forks
+        Kernel fork helper, or None for ordinary kernel starts.
+    results
+        The kernels' shared result cache (:mod:`policingstudy.memo`), or None.
+    """
+
+    paths: ProjectPaths
+    work: Path
+    ipc: Path
+    timeout: int
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    kernels: list[Any] = field(default_factory=list)
+    forks: ForkServer | None = None
+    results: Path | None = None
+
+
+def execute(job: Job, ctx: RunContext) -> JobResult:
+    """Run one job with papermill into ``ctx.work`` and move complete outputs into ``reports/``.
 
     A failing notebook still gets its executed ``.ipynb`` and ``.html`` (showing the error), but no
     numbers file and no cache key.
@@ -275,14 +411,13 @@ def execute(
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
-    tmp_nb = work / f"{job.stem}.{job.lang}.ipynb"
+    paths, timeout, cancelled, started = ctx.paths, ctx.timeout, ctx.cancelled, ctx.kernels
+    tmp_nb = ctx.work / f"{job.stem}.{job.lang}.ipynb"
     error, cell = "", None
-    ipc_dir = Path(tempfile.mkdtemp(prefix="policingstudy-kernel-"))
-    started: list[Any] = kernels if kernels is not None else []
     timed_out = threading.Event()
-    cancelled = cancelled or threading.Event()
     if cancelled.is_set():
         return JobResult(job.stem, job.lang, "failed", 0.0, job.parameters, "interrupted")
+    ipc_dir = Path(tempfile.mkdtemp(prefix=f"{job.lang}-", dir=ctx.ipc))
 
     def stop_kernel() -> None:
         # An interrupt (SIGINT) makes the running cell fail with KeyboardInterrupt, so papermill
@@ -299,11 +434,18 @@ def execute(
             str(tmp_nb),
             parameters=job.parameters,
             kernel_name="python3",
-            kernel_manager_class=_kernel_manager_class(started, ipc_dir),
+            kernel_manager_class=_kernel_manager_class(
+                started,
+                ipc_dir,
+                ctx.forks,
+                {memo.ENV_VAR: str(ctx.results)} if ctx.results else None,
+            ),
             progress_bar=False,
             cwd=str(paths.root),
             execution_timeout=timeout + CELL_TIMEOUT_MARGIN,
             request_save_on_cell_execute=False,
+            # Outputs are complete when the last cell has run; a graceful shutdown only waits.
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
         error, cell = f"{exc.ename}: {exc.evalue}", _source_cell_number(tmp_nb, exc.cell_index)
@@ -430,6 +572,7 @@ def run(
     timeout: int = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
     on_result: Callable[[JobResult], None] | None = None,
+    forks: ForkServer | None = None,
 ) -> RunSummary:
     """Execute ``jobs`` (cached ones skipped unless ``force``) and write the index page.
 
@@ -449,6 +592,9 @@ def run(
         Progress display (default: to stderr).
     on_result
         Called after each job.
+    forks
+        Fork kernels from this helper (see :mod:`policingstudy.kernel_forks`); ordinary kernel
+        starts if None.
 
     Returns
     -------
@@ -456,11 +602,13 @@ def run(
         Results and metadata; ``summary.failed`` is empty on success.
     """
     started = time.time()
+    import_notebook_tools()
     remove_stale_temporaries(paths.reports)
     inputs = input_hashes(paths)
     inputs_digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
     source_digest = _source_digest()
     progress = progress or Progress(len(jobs))
+    shared = result_cache_folder(paths, source_digest, fresh=force)
     results: list[JobResult] = []
     pending: list[tuple[Job, str]] = []
     for job in jobs:
@@ -473,18 +621,20 @@ def run(
             progress.update(result)
         else:
             pending.append((job, key))
+    # One language after another, longest notebooks first: a notebook's later languages then
+    # find its analysis in the result cache, and the long runs do not end up last.
+    lang_order = {lang: i for i, lang in enumerate(dict.fromkeys(job.lang for job in jobs))}
+    pending.sort(key=lambda item: (lang_order[item[0].lang], -item[0].notebook.stat().st_size))
     workers = max(1, n_jobs or os.cpu_count() or 1)
-    cancelled = threading.Event()
-    kernels: list[Any] = []  # every kernel manager started in this run, for interruption
     paths.reports.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".tmp-run-", dir=paths.reports) as tmp:
-        work = Path(tmp)
+    with (
+        tempfile.TemporaryDirectory(prefix=".tmp-run-", dir=paths.reports) as tmp,
+        tempfile.TemporaryDirectory(prefix="policingstudy-kernels-") as ipc,
+    ):
+        ctx = RunContext(paths, Path(tmp), Path(ipc), timeout, forks=forks, results=shared)
         executor = ThreadPoolExecutor(max_workers=workers)
         try:
-            futures = {
-                executor.submit(execute, job, paths, work, timeout, cancelled, kernels): (job, key)
-                for job, key in pending
-            }
+            futures = {executor.submit(execute, job, ctx): (job, key) for job, key in pending}
             for future in as_completed(futures):
                 job, key = futures[future]
                 result = future.result()
@@ -497,8 +647,8 @@ def run(
                 if on_result:
                     on_result(result)
         except BaseException:
-            cancelled.set()
-            _stop_kernels(kernels, list(futures))
+            ctx.cancelled.set()
+            _stop_kernels(ctx.kernels, list(futures))
             executor.shutdown(wait=False, cancel_futures=True)
             raise
         executor.shutdown(wait=True)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from policingstudy.errors import JoinError, PanelError
+from policingstudy.memo import memoised
 
 BodyType = str  # "parliamentary" (elected by the Landtag) or "executive" (ministry/chancellery)
 _BODY_TYPE = {"police_commissioner": "parliamentary", "complaints_office": "executive"}
@@ -255,6 +256,7 @@ class AdoptionEstimates:
     wild_bootstrap: Any
 
 
+@memoised
 def estimate_adoption_effects(
     panel: AdoptionPanel,
     *,

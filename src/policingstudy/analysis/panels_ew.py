@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from policingstudy.errors import PanelError
+from policingstudy.memo import memoised
 
 if TYPE_CHECKING:
     from policingstudy.analysis.twfe import TwfeResult
@@ -244,6 +245,7 @@ def before_after(panel: EwPanel) -> pd.DataFrame:
     return table.reindex(["pcc_forces", "comparison"])
 
 
+@memoised
 def ew_twfe(panel: EwPanel, *, y: str = "deaths") -> TwfeResult:
     """Fit ``y ~ treated | force + year`` (clustered by force) on the panel.
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from policingstudy.analysis.did import Control
 from policingstudy.errors import JoinError, PanelError
+from policingstudy.memo import memoised
 
 # UChicago primary role -> NACOLE type (De Angelis, Rosenthal & Buchner 2016): boards that
 # review, hear appeals, adjudicate, advise or supervise the department are review-focused.
@@ -352,6 +353,7 @@ class UsEstimates:
     callaway_santanna: Any
 
 
+@memoised
 def estimate_us_effects(
     panel: UsPanel, *, y: str = "killed_per_100k", window: tuple[int, int] = (-4, 4)
 ) -> UsEstimates:

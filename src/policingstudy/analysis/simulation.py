@@ -35,6 +35,7 @@ from scipy import stats
 from policingstudy.analysis.did import Control, att_gt
 from policingstudy.analysis.twfe import demean_two_way_balanced, fixest_small_sample
 from policingstudy.errors import PanelError, SpecificationError
+from policingstudy.memo import memoised
 
 # moderndid warns on every replication of a small panel; the summary reports what matters.
 _EXPECTED_WARNINGS = (
@@ -290,6 +291,7 @@ class SimulationStudy:
     alpha: float
 
 
+@memoised
 def simulation_study(
     schedule: Mapping[Hashable, int],
     years: Sequence[int],

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from policingstudy.errors import DataValidationError
+from policingstudy.memo import memoised
 from policingstudy.readers._common import clean_text, need_file, sheet_rows
 from policingstudy.schemas import validate
 
@@ -45,6 +46,7 @@ WGI_SCHEMA = pa.DataFrameSchema(
 )
 
 
+@memoised
 def read_wgi_2024(folder: Path) -> pd.DataFrame:
     """Read the Worldwide Governance Indicators, 2024 update, from the full-precision XLSX.
 

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 
 from policingstudy.analysis.panels import AdoptionEstimates, AdoptionPanel, AdoptionSchedule
 from policingstudy.i18n import t
+from policingstudy.memo import memoised
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.tables import localise
 from policingstudy.types import Lang
@@ -193,6 +194,27 @@ def mpdta_validation(result: object) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+@memoised
+def mpdta_check(mpdta: pd.DataFrame) -> pd.DataFrame:
+    """Estimate ``att_gt`` on mpdta as R ``did``'s example does and compare (language-free).
+
+    Parameters
+    ----------
+    mpdta
+        :func:`policingstudy.readers.validation.read_mpdta`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`mpdta_validation` of the estimate.
+    """
+    from policingstudy.analysis.did import att_gt
+
+    return mpdta_validation(
+        att_gt(mpdta, y="lemp", unit="countyreal", time="year", group="first_treat")
+    )
 
 
 def mpdta_table(validation: pd.DataFrame, lang: Lang) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from scipy.cluster import hierarchy as sch
 
 from policingstudy.analysis import compare, composite, sensitivity, uncertainty
 from policingstudy.i18n import t
+from policingstudy.memo import memoised
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.tables import localise
 from policingstudy.types import Aggregate, Lang, Normalise, Weighting
@@ -94,6 +95,7 @@ def alternatives(
     return (normalise,), tuple(aggs)
 
 
+@memoised
 def analyse_index(
     units: pd.DataFrame,
     codings: pd.DataFrame,

@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from policingstudy.analysis import composite, uncertainty
 from policingstudy.analysis import scenarios as sc
 from policingstudy.i18n import t
+from policingstudy.memo import memoised
 from policingstudy.report.index_views import (
     ORIGIN,
     SYSTEM_RULE,
@@ -93,6 +94,7 @@ def programme_links(raised: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["scenario_id", "link_id"], kind="stable").reset_index(drop=True)
 
 
+@memoised
 def analyse_scenarios(
     units: pd.DataFrame,
     codings: pd.DataFrame,

@@ -1,0 +1,130 @@
+"""Kernels forked from a helper that has imported the libraries (policingstudy.kernel_forks)."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policingstudy.kernel_forks import ForkServer, ForkServerError, fork_kernels_supported
+from policingstudy.paths import ProjectPaths
+from policingstudy.runner import Progress, plan, run
+from tests.helpers import copy_project, write_notebook
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+
+PROBE = (
+    "import os, pathlib, sys\n"
+    "pathlib.Path(f'probe-{lang}.txt').write_text(\n"
+    "    f\"{os.getppid()} {os.getpid()} {'pandas' in sys.modules}\")"
+)
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "proj"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'probe'\n")
+    return root
+
+
+@pytest.fixture
+def server():
+    with ForkServer.start() as helper:
+        yield helper
+
+
+def _run(project: Path, forks: ForkServer | None, langs=("en",), timeout: int = 120):
+    paths = ProjectPaths(project)
+    jobs = plan(paths, langs=langs)
+    return run(
+        paths,
+        jobs,
+        n_jobs=2,
+        timeout=timeout,
+        progress=Progress(len(jobs), io.StringIO()),
+        forks=forks,
+    )
+
+
+def test_switch_turns_forking_off(monkeypatch):
+    monkeypatch.setenv("POLICINGSTUDY_FORK_KERNELS", "0")
+    assert not fork_kernels_supported()
+    monkeypatch.setenv("POLICINGSTUDY_FORK_KERNELS", "1")
+    assert fork_kernels_supported()
+
+
+def test_kernels_are_fresh_children_of_the_helper(project, server):
+    write_notebook(project / "notebooks" / "00_probe.ipynb", 'lang = "en"', PROBE)
+    summary = _run(project, server, langs=("en", "kk"))
+    assert [r.status for r in summary.results] == ["ok", "ok"]
+    probes = [(project / f"probe-{lang}.txt").read_text().split() for lang in ("en", "kk")]
+    for parent, _, preloaded in probes:
+        assert int(parent) == server.pid  # forked by the helper, not started by this process
+        assert preloaded == "True"  # pandas was imported before the fork
+    assert probes[0][1] != probes[1][1]  # one kernel process per notebook run
+
+
+def test_spawn_refuses_other_commands(server):
+    with pytest.raises(ForkServerError, match="not an ipykernel command"):
+        server.spawn([sys.executable, "script.py"], env={}, cwd=".")
+
+
+def test_stopped_helper_falls_back_to_ordinary_kernels(project, server, caplog):
+    server.close()
+    with pytest.raises(ForkServerError, match="has stopped"):
+        server.spawn([sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"], env={}, cwd=".")
+    write_notebook(project / "notebooks" / "00_probe.ipynb", 'lang = "en"', PROBE)
+    summary = _run(project, server)
+    assert [r.status for r in summary.results] == ["ok"]
+    parent = int((project / "probe-en.txt").read_text().split()[0])
+    assert parent == os.getpid()
+    assert "starting the kernel the ordinary way" in caplog.text
+
+
+def test_forked_kernel_obeys_the_time_limit(project, server):
+    write_notebook(
+        project / "notebooks" / "00_endless.ipynb", 'lang = "en"', "import time\ntime.sleep(120)"
+    )
+    start = time.monotonic()
+    summary = _run(project, server, timeout=4)
+    assert time.monotonic() - start < 60
+    (result,) = summary.results
+    assert result.status == "failed"
+    assert "exceeded its time limit of 4 s" in result.error
+
+
+def test_interrupted_run_stops_forked_kernels(tmp_path):
+    """SIGTERM during a run with forked kernels (3 runs): exit 130 and no kernel left running."""
+    project = copy_project(tmp_path / "full", notebooks=[])
+    write_notebook(
+        project / "notebooks" / "00_slow.ipynb",
+        'lang = "en"',
+        PROBE + "\nimport time\ntime.sleep(120)",
+    )
+    env = {**os.environ, "POLICINGSTUDY_ROOT": str(project)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policingstudy.cli", "report", "--offline", "--jobs", "3"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    probes = [project / f"probe-{lang}.txt" for lang in ("en", "kk", "ru")]
+    deadline = time.time() + 90
+    while time.time() < deadline and not all(p.exists() for p in probes):
+        time.sleep(0.2)
+    assert all(p.exists() for p in probes), proc.stderr.read1().decode() if proc.stderr else ""
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    kernels = [int(p.read_text().split()[1]) for p in probes]
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in kernels):
+        time.sleep(0.2)
+    assert not [pid for pid in kernels if Path(f"/proc/{pid}").exists()]
