@@ -1,17 +1,24 @@
-"""Time the report pipeline: a cold full report, a cached re-run, and a trivial notebook.
+"""Time the report pipeline: cold full reports, a cached re-run, and a trivial notebook.
 
 Run from the repository root (with POLICINGSTUDY_MIRROR set when offline):
 
-    python benchmarks/report_bench.py
+    python benchmarks/report_bench.py [--repeat N]
 
-It copies the project into a temporary folder, so the repository's reports/ are untouched, and
-prints: cold full report (all notebooks x 3 languages), cached re-run, the time of one trivial
-notebook (kernel start + papermill overhead), and the runner's overhead estimate.
+Each cold run copies the project into a new temporary folder (so nothing is built, executed or
+shared from an earlier run, and the repository's reports/ are untouched) and runs
+``policingstudy report --offline --jobs <cores>`` as a separate process, exactly as a user would.
+It prints every cold run and their median, a cached re-run of the last copy (whole process) and
+one trivial notebook (kernel start + papermill + HTML, plus the build of the small project).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,48 +29,54 @@ sys.path.insert(0, str(ROOT))
 
 from tests.helpers import copy_project, write_notebook  # noqa: E402
 
-from policingstudy.cli import main  # noqa: E402
 
-
-def _timed(argv: list[str]) -> float:
+def _timed(project: Path, *args: str) -> float:
+    env = {**os.environ, "POLICINGSTUDY_ROOT": str(project)}
     start = time.perf_counter()
-    code = main(argv)
+    done = subprocess.run(
+        [sys.executable, "-m", "policingstudy.cli", "report", "--offline", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
-    if code != 0:
-        raise SystemExit(f"policingstudy {' '.join(argv)} exited {code}")
+    if done.returncode != 0:
+        raise SystemExit(
+            f"policingstudy report {' '.join(args)} exited {done.returncode}:\n"
+            f"{done.stderr[-2000:]}"
+        )
     return elapsed
 
 
 def main_bench() -> None:
-    """Run the three timings and print them."""
+    """Run the timings and print them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="cold runs (default 3)")
+    repeat = parser.parse_args().repeat
     jobs = str(os.cpu_count() or 2)
     with tempfile.TemporaryDirectory() as tmp:
-        project = copy_project(Path(tmp) / "proj")
-        base = ["--root", str(project), "report", "--offline", "--jobs", jobs]
-        cold = _timed(base)
-        cached = _timed(base)
-        results = __import__("json").loads((project / "reports" / "run.json").read_text())
+        colds = []
+        for i in range(repeat):
+            project = copy_project(Path(tmp) / f"proj{i}")
+            colds.append(_timed(project, "--jobs", jobs))
+            print(f"cold full report, run {i + 1}: {colds[-1]:.1f} s", flush=True)
+        cached = _timed(project, "--jobs", jobs)
+        results = json.loads((project / "reports" / "run.json").read_text())
         trivial_dir = Path(tmp) / "trivial"
         (trivial_dir / "notebooks").mkdir(parents=True)
-        (trivial_dir / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
-        (trivial_dir / "data" / "raw").mkdir(parents=True)
-        import shutil
-
-        shutil.copytree(ROOT / "data" / "raw" / "thesis", trivial_dir / "data" / "raw" / "thesis")
-        shutil.copytree(ROOT / "data" / "raw" / "dataset", trivial_dir / "data" / "raw" / "dataset")
+        shutil.copy(ROOT / "pyproject.toml", trivial_dir / "pyproject.toml")
+        for part in ("thesis", "dataset"):
+            shutil.copytree(ROOT / "data" / "raw" / part, trivial_dir / "data" / "raw" / part)
         write_notebook(trivial_dir / "notebooks" / "00_trivial.ipynb", 'lang = "en"', "x = 1")
-        trivial = _timed(
-            ["--root", str(trivial_dir), "report", "--offline", "--lang", "en", "--jobs", "1"]
-        )
+        trivial = _timed(trivial_dir, "--lang", "en", "--jobs", "1")
     n_runs = len(results["results"])
-    print(f"notebook x language runs: {n_runs}")
-    print(f"cold full report: {cold:.1f} s (jobs={jobs})")
-    print(f"cached re-run: {cached:.2f} s")
-    print(f"trivial notebook, one language (kernel start + overhead + build): {trivial:.1f} s")
+    print(f"notebook x language runs: {n_runs} (jobs={jobs})")
     print(
-        f"kernel starts x runs / jobs: {trivial * n_runs / int(jobs):.1f} s "
-        "(lower bound if notebooks did no work)"
+        f"cold full report: median {statistics.median(colds):.1f} s of {repeat} "
+        f"(min {min(colds):.1f}, max {max(colds):.1f})"
     )
+    print(f"cached re-run, whole process: {cached:.2f} s")
+    print(f"trivial notebook, one language, whole process (build + kernel + HTML): {trivial:.1f} s")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import pytest
 
 from policingstudy.kernel_forks import ForkServer, ForkServerError, fork_kernels_supported
 from policingstudy.paths import ProjectPaths
-from policingstudy.runner import Progress, plan, run
+from policingstudy.runner import Progress, notebook_modules, plan, run
 from tests.helpers import copy_project, write_notebook
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
@@ -128,3 +128,20 @@ def test_interrupted_run_stops_forked_kernels(tmp_path):
     while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in kernels):
         time.sleep(0.2)
     assert not [pid for pid in kernels if Path(f"/proc/{pid}").exists()]
+
+
+def test_notebook_modules_lists_the_package_modules_notebooks_import(project):
+    write_notebook(
+        project / "notebooks" / "00_imports.ipynb",
+        'lang = "en"',
+        "import numpy as np\nfrom policingstudy import tables, i18n\n"
+        "from policingstudy.report.tables import show\nimport policingstudy.geo",
+        "%matplotlib inline",
+    )
+    assert notebook_modules(ProjectPaths(project)) == [
+        "policingstudy",
+        "policingstudy.geo",
+        "policingstudy.i18n",
+        "policingstudy.report.tables",
+        "policingstudy.tables",
+    ]

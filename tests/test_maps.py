@@ -221,3 +221,18 @@ def test_overview_has_four_panels(data: maps.MapData) -> None:
     assert len(main) == 4
     assert fig.get_suptitle() == t("maps.overview_title", "ru")
     plt.close(fig)
+
+
+def test_overview_is_not_drawn_while_it_is_built(data: maps.MapData, monkeypatch) -> None:
+    """geopandas asks for a redraw after every plot call; the maps defer all drawing."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    draws = []
+    original = FigureCanvasAgg.draw
+    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self: draws.append(1) or original(self))
+    fig = maps.overview_figure(data, lang="en")
+    assert draws == []
+    assert "draw_idle" not in vars(fig.canvas)  # the canvas's own method is back
+    fig.canvas.draw_idle()
+    assert draws == [1]
+    plt.close(fig)

@@ -138,3 +138,18 @@ def test_unpicklable_result_is_returned_but_not_stored(cache, caplog):
         assert _unpicklable(4)() == 4
     assert "cannot be pickled" in caplog.text
     assert not list(cache.rglob("*.pickle"))
+
+
+def test_result_cache_folder_follows_source_and_force(tmp_path):
+    from policingstudy.paths import ProjectPaths
+    from policingstudy.runner import result_cache_folder
+
+    paths = ProjectPaths(tmp_path)
+    first = result_cache_folder(paths, "source-a")
+    (first / "entry.pickle").write_bytes(b"x")
+    assert result_cache_folder(paths, "source-a") == first
+    assert (first / "entry.pickle").exists()  # same source: kept
+    assert not list(result_cache_folder(paths, "source-a", fresh=True).iterdir())  # --force
+    (first / "entry.pickle").write_bytes(b"x")
+    second = result_cache_folder(paths, "source-b")
+    assert second != first and not first.exists()  # another source: the old folder is removed

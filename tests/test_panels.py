@@ -184,13 +184,10 @@ def test_estimates_recover_known_effect_and_report() -> None:
     plt.close("all")
 
 
-def test_mpdta_validation_matches_published(mirror) -> None:  # noqa: ANN001
-    from policingstudy.analysis.did import att_gt
+def test_mpdta_check_matches_published(mirror) -> None:  # noqa: ANN001
     from policingstudy.readers.validation import read_mpdta
 
-    data = read_mpdta(mirror / "mpdta")
-    check = evidence.mpdta_validation(
-        att_gt(data, y="lemp", unit="countyreal", time="year", group="first_treat")
-    )
+    check = evidence.mpdta_check(read_mpdta(mirror / "mpdta"))
     assert list(check["quantity"]) == ["simple", "dynamic", "attgt_2004_2006"]
     assert (check["max_abs_diff"] < 1e-8).all()
+    assert check.loc[0, "ours_att"] == pytest.approx(-0.0399512751551763, abs=1e-8)
