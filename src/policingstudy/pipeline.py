@@ -128,8 +128,9 @@ def _pks(folders: dict[str, Path]) -> pd.DataFrame:
     return read_pks_years({int(sid.rsplit("_", 1)[1]): f for sid, f in folders.items()})
 
 
-# Tables parsed from external files that are slow to read (the twelve PKS workbooks take about
-# 45 s): built once per set of input files and reused while their pinned sha256 are unchanged.
+# Tables parsed from external files that are slow to read (the twelve PKS workbooks, about 12 MB
+# of sheet XML each, take 2-3 s): built once per set of input files and reused while their pinned
+# sha256 are unchanged.
 EXTERNAL_TABLES: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Path]], pd.DataFrame]]] = {
     "pks_laender": (tuple(f"de_pks_laender_{y}" for y in PKS_YEARS), _pks),
 }
