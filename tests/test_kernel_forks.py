@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -145,3 +146,18 @@ def test_notebook_modules_lists_the_package_modules_notebooks_import(project):
         "policingstudy.report.tables",
         "policingstudy.tables",
     ]
+
+
+@pytest.mark.parametrize("forked", [True, False])
+def test_dying_kernel_fails_only_its_notebook_at_once(project, forked):
+    """A kernel that dies is noticed within seconds (it used to stall until the time limit)."""
+    write_notebook(project / "notebooks" / "00_dies.ipynb", 'lang = "en"', "import os\nos._exit(3)")
+    write_notebook(project / "notebooks" / "01_probe.ipynb", 'lang = "en"', PROBE)
+    start = time.monotonic()
+    with ForkServer.start() if forked else contextlib.nullcontext() as server:
+        summary = _run(project, server)
+    assert time.monotonic() - start < 60
+    status = {r.stem: r for r in summary.results}
+    assert status["01_probe"].status == "ok"
+    assert status["00_dies"].status == "failed"
+    assert "DeadKernelError" in status["00_dies"].error or "died" in status["00_dies"].error

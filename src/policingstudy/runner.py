@@ -266,7 +266,7 @@ def to_html(nb: Any, lang: Lang, title: str) -> str:
 
 @functools.cache
 def _prompt_client_class() -> type:
-    """A kernel client whose ``wait_for_ready`` does not end with 0.2 s of waiting.
+    """An asynchronous kernel client whose ``wait_for_ready`` does not end with 0.2 s of waiting.
 
     jupyter_client's version ends by draining IOPub until it has been silent for 0.2 s, which
     adds that much idle time to every notebook run. This one checks readiness the same way
@@ -276,32 +276,32 @@ def _prompt_client_class() -> type:
     """
     from queue import Empty
 
-    from jupyter_client.blocking.client import BlockingKernelClient
+    from jupyter_client.asynchronous.client import AsyncKernelClient
 
-    class PromptKernelClient(BlockingKernelClient):
-        def wait_for_ready(self, timeout: float | None = None) -> None:
+    class PromptKernelClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
             deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
             while True:
                 self.kernel_info()
                 try:
-                    reply = self.shell_channel.get_msg(timeout=1)
+                    reply = await self.shell_channel.get_msg(timeout=1)
                 except Empty:
                     reply = None
                 if reply is not None and reply["msg_type"] == "kernel_info_reply":
                     try:
-                        self.iopub_channel.get_msg(timeout=0.2)
+                        await self.iopub_channel.get_msg(timeout=0.2)
                     except Empty:
                         pass  # IOPub not connected yet: ask again
                     else:
                         self._handle_kernel_info_reply(reply)
                         break
-                if not self.is_alive():
+                if not await self.is_alive():
                     raise RuntimeError("Kernel died before replying to kernel_info")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
             while True:
                 try:
-                    self.iopub_channel.get_msg(timeout=0.01)
+                    await self.iopub_channel.get_msg(timeout=0.01)
                 except Empty:
                     break
 
@@ -322,9 +322,12 @@ def _kernel_manager_class(
     and started the ordinary way if that fails. ``env`` is added to the kernel's environment.
     """
     from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
-    class ThisInterpreterKernelManager(KernelManager):
+    # Asynchronous, as nbclient expects: with blocking channels, nbclient's check that the kernel
+    # is still alive never ran while it waited for a reply, so a kernel that died (a crash,
+    # os._exit, out of memory) stalled its notebook until the time limit.
+    class ThisInterpreterKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", str(ipc_dir / "k"))
