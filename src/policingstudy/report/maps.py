@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -88,6 +89,29 @@ def _one_draw(target: Axes | Figure) -> Iterator[None]:
             del canvas.draw_idle
         else:
             canvas.draw_idle = own  # type: ignore[method-assign]
+
+
+def _fill_categories(
+    ax: Axes,
+    data: gpd.GeoDataFrame,
+    column: str,
+    colours: dict[str, str],
+    tr: Translator,
+    label_prefix: str,
+) -> list[Patch]:
+    """Fill the areas of each category and return legend patches with their counts.
+
+    Each category is one collection whose ``gid`` is the category.
+    """
+    handles = []
+    for category, colour in colours.items():
+        part = data.loc[data[column] == category]
+        if len(part):
+            part.plot(ax=ax, color=colour, **EDGE)
+            ax.collections[-1].set_gid(category)
+        label = f"{tr(f'{label_prefix}{category}')} ({len(part)})"
+        handles.append(Patch(facecolor=colour, label=label))
+    return handles
 
 
 def _note(ax: Axes, text: str, *, y: float = -0.02, width: int = 110) -> None:
@@ -199,15 +223,7 @@ def ew_pcc_map(
     with _one_draw(ax):
         data = join_on_codes(areas, holders, "pfa_code")
         years = sorted(set(holders["year"]))
-        handles = []
-        for holder, colour in HOLDER_COLOURS.items():
-            part = data.loc[data["holder"] == holder]
-            if len(part):
-                part.plot(ax=ax, color=colour, **EDGE)
-                ax.collections[-1].set_gid(holder)
-            handles.append(
-                Patch(facecolor=colour, label=f"{tr(f'maps.holder_{holder}')} ({len(part)})")
-            )
+        handles = _fill_categories(ax, data, "holder", HOLDER_COLOURS, tr, "maps.holder_")
         ax.legend(
             handles=handles,
             title=tr("maps.ew_legend"),
@@ -270,15 +286,7 @@ def de_commissioner_map(
     ax = _axes(ax, (4.5, 6.0))
     with _one_draw(ax):
         data = join_on_codes(laender, offices, "code")
-        handles = []
-        for kind, colour in DE_COLOURS.items():
-            part = data.loc[data["kind"] == kind]
-            if len(part):
-                part.plot(ax=ax, color=colour, **EDGE)
-                ax.collections[-1].set_gid(kind)
-            handles.append(
-                Patch(facecolor=colour, label=f"{tr(f'maps.de_kind_{kind}')} ({len(part)})")
-            )
+        handles = _fill_categories(ax, data, "kind", DE_COLOURS, tr, "maps.de_kind_")
         dated = data.loc[data["year"].notna()]
         for point, year in zip(dated.geometry.representative_point(), dated["year"], strict=True):
             ax.annotate(str(int(year)), (point.x, point.y), ha="center", va="center", fontsize=7)
@@ -408,32 +416,25 @@ def us_oversight_map(
                 label=tr("maps.us_decade_unknown"),
             )
         ]
-        first = ax.legend(
-            handles=role_handles,
-            title=tr("maps.us_legend_role"),
-            fontsize=6.5,
-            title_fontsize=7,
-            loc="upper left",
-            bbox_to_anchor=(0.0, -0.01),
-            ncol=4,
-            frameon=False,
-            alignment="left",
-        )
-        ax.add_artist(first)
-        ax.legend(
-            handles=band_handles,
-            title=tr("maps.us_legend_decade"),
-            fontsize=6.5,
-            title_fontsize=7,
-            loc="upper left",
-            bbox_to_anchor=(0.0, -0.2),
-            ncol=6,
-            frameon=False,
-            alignment="left",
-        )
+        ax.add_artist(_legend_below(ax, role_handles, tr("maps.us_legend_role"), -0.01, 4))
+        _legend_below(ax, band_handles, tr("maps.us_legend_decade"), -0.2, 6)
         _title(ax, tr("maps.us_title"))
         _note(ax, tr("maps.us_note"), y=-0.33)
     return ax
+
+
+def _legend_below(ax: Axes, handles: list[Any], title: str, y: float, ncol: int) -> Legend:
+    return ax.legend(
+        handles=handles,
+        title=title,
+        fontsize=6.5,
+        title_fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(0.0, y),
+        ncol=ncol,
+        frameon=False,
+        alignment="left",
+    )
 
 
 def _draw_cities(ax: Axes, points: gpd.GeoDataFrame, *, gid: bool) -> None:
