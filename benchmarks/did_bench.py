@@ -45,7 +45,7 @@ def main() -> None:
     from moderndid import aggte
     from moderndid import att_gt as md_att_gt
 
-    from policingstudy.analysis.did import att_gt
+    from policingstudy.methods.causal.did import att_gt
 
     def ours() -> object:
         return att_gt(data, y="lemp", unit="countyreal", time="year", group="first.treat")

@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from policingstudy.analysis.uncertainty import IndexOptions, coding_alternatives, monte_carlo
+from policingstudy.methods.index.uncertainty import IndexOptions, coding_alternatives, monte_carlo
 
 N_UNITS, N_INDICATORS, N_DIMENSIONS, N_SYSTEMS = 150, 25, 7, 12
 

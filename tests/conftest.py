@@ -53,8 +53,8 @@ def external_dir() -> Path:
 @pytest.fixture(scope="session")
 def dataset_tables() -> dict:
     """The shipped dataset's processed tables, built in memory (nothing written)."""
-    from policingstudy.paths import ProjectPaths, mirror_from_env
-    from policingstudy.pipeline import validate_all
+    from policingstudy.core.paths import ProjectPaths, mirror_from_env
+    from policingstudy.data.build import validate_all
 
     return validate_all(ProjectPaths(ROOT), mirror_from_env())
 

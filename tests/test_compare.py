@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.compare import (
+from policingstudy.core.errors import JoinError, OptionError, SpecificationError
+from policingstudy.methods.index.compare import (
     cluster,
     distances,
     gap_table,
     link_gaps,
     nearest_model,
 )
-from policingstudy.errors import JoinError, OptionError, SpecificationError
-from policingstudy.report.figures_analysis import plot_dendrogram, plot_rank_intervals
 
 
 @pytest.fixture
@@ -91,40 +89,11 @@ def test_cluster_finds_two_groups_and_reports_dropped_rows():
         cluster(features, method="ward", metric="cityblock")
 
 
-def test_plot_dendrogram_labels_leaves():
-    features = pd.DataFrame({"d1": [0.0, 1, 50], "d2": [0.0, 1, 50]}, index=["a", "b", "c"])
-    result = cluster(features)
-    fig, ax = plt.subplots()
-    out = plot_dendrogram(result, ax, labels={"a": "Alpha"}, title="T", ylabel="distance")
-    assert out is ax
-    assert {t.get_text() for t in ax.get_xticklabels()} == {"Alpha", "b", "c"}
-    assert ax.get_title() == "T"
-    assert ax.get_ylabel() == "distance"
-    plt.close(fig)
-
-
-def test_plot_rank_intervals_draws_one_interval_per_row():
-    summary = pd.DataFrame(
-        {
-            "row_id": ["KZ", "UK"],
-            "rank_median": [2.0, 1.0],
-            "rank_p05": [1.0, 1.0],
-            "rank_p95": [3.0, 2.0],
-        }
-    )
-    ax = plot_rank_intervals(summary, highlight="KZ", labels={"KZ": "Kazakhstan"})
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Kazakhstan", "UK"]
-    segments = ax.collections[0].get_segments()
-    assert len(segments) == 2
-    np.testing.assert_allclose(segments[0], [[1.0, 0.0], [3.0, 0.0]])  # KZ: ranks 1..3
-    plt.close(ax.figure)
-
-
 def test_pairwise_rms_uses_shared_features_only():
     import numpy as np
     from scipy.spatial.distance import squareform
 
-    from policingstudy.analysis.compare import pairwise_rms
+    from policingstudy.methods.index.compare import pairwise_rms
 
     values = np.array([[0.0, 10.0, np.nan], [3.0, 6.0, 50.0], [0.0, np.nan, 20.0]])
     d = squareform(pairwise_rms(values))
@@ -140,7 +109,7 @@ def test_cluster_pairwise_keeps_rows_with_more_than_half_observed():
     import numpy as np
     import pandas as pd
 
-    from policingstudy.analysis.compare import cluster
+    from policingstudy.methods.index.compare import cluster
 
     f = pd.DataFrame(
         {"a": [1.0, 2, np.nan, 9], "b": [1.0, np.nan, np.nan, 8], "c": [2.0, 2, 5, np.nan]},

@@ -8,7 +8,7 @@ Data (raw), weights and directions::
     C     3   1   2   2
 
 Every expected value below was worked out by hand from the rules in
-``policingstudy.analysis.engine`` and is written as the closed form it came from.
+``policingstudy.methods.index.engine`` and is written as the closed form it came from.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.composite import (
+from policingstudy.core.errors import DataValidationError, JoinError, SpecificationError
+from policingstudy.methods.index.composite import (
     composite,
     goalposts_from_indicators,
     indicator_matrix,
@@ -27,7 +28,6 @@ from policingstudy.analysis.composite import (
     ranks,
     system_scores,
 )
-from policingstudy.errors import DataValidationError, JoinError, SpecificationError
 
 H = 100 / 6  # one sixth of the 0-100 range (mid-rank percentiles of 3 distinct values)
 S = sqrt(7 / 3)  # sample sd of i1 = (0, 1, 3)

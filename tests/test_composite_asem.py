@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.composite import composite, ranks
+from policingstudy.methods.index.composite import composite, ranks
 
 PUBLISHED = {"CHE": 68.38, "NLD": 64.82, "DNK": 64.80, "NOR": 64.47, "BEL": 63.54, "SWE": 63.00}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from policingstudy.analysis import engine
+from policingstudy.methods.index import engine
 
 
 def brute_counts(ref: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

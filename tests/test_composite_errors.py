@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.composite import composite
-from policingstudy.errors import OptionError, SpecificationError
+from policingstudy.core.errors import OptionError, SpecificationError
+from policingstudy.methods.index.composite import composite
 
 
 @pytest.fixture

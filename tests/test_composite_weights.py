@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.weights import RANDOM_INDEX, ahp_weights
-from policingstudy.errors import SpecificationError
+from policingstudy.core.errors import SpecificationError
+from policingstudy.methods.index.weights import RANDOM_INDEX, ahp_weights
 
 # Published example: "Analytic hierarchy process - leader example" (Wikipedia, worked example of
 # Saaty's method): criteria Experience, Education, Charisma, Age compared pairwise; published

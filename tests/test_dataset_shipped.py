@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policingstudy.paths import ProjectPaths
-from policingstudy.pipeline import validate_all
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data.build import validate_all
 from tests.helpers import ROOT
 
 

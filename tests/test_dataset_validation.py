@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 
 from policingstudy.cli import main
-from policingstudy.dataset import CODING_COLUMNS, EVENT_COLUMNS, SOURCE_COLUMNS, UNIT_COLUMNS
-from policingstudy.errors import DataValidationError
-from policingstudy.paths import ProjectPaths
-from policingstudy.pipeline import validate_all
+from policingstudy.core.errors import DataValidationError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data.build import validate_all
+from policingstudy.data.dataset import CODING_COLUMNS, EVENT_COLUMNS, SOURCE_COLUMNS, UNIT_COLUMNS
 from tests.helpers import copy_project
 
 GOOD_SOURCE = {
@@ -256,7 +256,7 @@ def test_validate_command_exits_non_zero_and_build_writes_nothing(project, capsy
 
 
 def test_future_date_uses_today(project):
-    from policingstudy.dataset import load_dataset
+    from policingstudy.data.dataset import load_dataset
 
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     _write(

@@ -1,4 +1,4 @@
-"""Callaway & Sant'Anna through policingstudy.analysis.did against R ``did`` on mpdta."""
+"""Callaway & Sant'Anna through policingstudy.methods.causal.did against R ``did`` on mpdta."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.did import att_gt, check_panel
-from policingstudy.errors import OptionError, PanelError, SpecificationError
+from policingstudy.core.errors import OptionError, PanelError, SpecificationError
+from policingstudy.methods.causal.did import att_gt, check_panel
 
 pytestmark = pytest.mark.mirror
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policingstudy import geo
-from policingstudy.errors import DataValidationError, JoinError, OptionError, UsageError
-from policingstudy.paths import ProjectPaths
-from policingstudy.readers.ew import PFA_NAMES
-from policingstudy.readers.kz import KZ_CODES
+from policingstudy.core.errors import DataValidationError, JoinError, OptionError, UsageError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import geo
+from policingstudy.data.readers.ew import PFA_NAMES
+from policingstudy.data.readers.kz import KZ_CODES
 
 COUNTS = {
     "kz_regions_2024": 20,

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from policingstudy.errors import CatalogError, OptionError
+from policingstudy.core.errors import CatalogError, OptionError
+from policingstudy.core.types import LANGS
 from policingstudy.i18n import Translator, catalog, missing_keys, t
 from policingstudy.report.style import KAZAKH_LETTERS, font_covers
-from policingstudy.types import LANGS
 
 
 def test_every_key_present_and_non_empty_in_every_language():

@@ -7,9 +7,10 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from policingstudy.errors import OptionError, ParameterError
-from policingstudy.params import ComparativeIndexParams
-from policingstudy.report import index_views as views
+from policingstudy.core.errors import OptionError, ParameterError
+from policingstudy.report.views import index as views
+from policingstudy.studies import design
+from policingstudy.studies.params import ComparativeIndexParams
 
 
 def test_membership_keeps_hand_coded_bodies_only() -> None:
@@ -21,14 +22,14 @@ def test_membership_keeps_hand_coded_bodies_only() -> None:
             "origin": ["hand_coded"] * 4 + ["uchicago_survey"],
         }
     )
-    m = views.membership(units)
+    m = design.membership(units)
     assert list(m["system_id"]) == ["KZ", "US", "DE"]
     assert list(m["unit_id"]) == ["KZ_PC", "US_X", "DE_FED"]
 
 
 def test_alternatives_never_pair_zscore_with_geometric() -> None:
-    assert views.alternatives("minmax", "arithmetic") == (("minmax",), ("arithmetic", "geometric"))
-    assert views.alternatives("zscore", "arithmetic") == (("zscore",), ("arithmetic",))
+    assert design.alternatives("minmax", "arithmetic") == (("minmax",), ("arithmetic", "geometric"))
+    assert design.alternatives("zscore", "arithmetic") == (("zscore",), ("arithmetic",))
 
 
 def test_number_key() -> None:
@@ -49,7 +50,7 @@ def test_notebook_refuses_weighting_schemes_it_cannot_parameterise():
 
 
 def test_method_text_names_the_chosen_methods():
-    from policingstudy.report.index_views import method_text
+    from policingstudy.report.views.index import method_text
 
     assert method_text("rank", "geometric", "en").startswith("percentile ranks")
     assert "геометриялық" in method_text("minmax", "geometric", "kk")
@@ -60,7 +61,8 @@ def test_dimension_profiles_draws_one_line_per_system():
     import numpy as np
     import pandas as pd
 
-    from policingstudy.report.index_views import SYSTEMS, dimension_profiles
+    from policingstudy.report.views.index import dimension_profiles
+    from policingstudy.studies.design import SYSTEMS
 
     dims = ("D1", "D2")
     scores = pd.DataFrame({"D1": [10.0, 20, 30, 40], "D2": [50.0, np.nan, 70, 80]}, index=SYSTEMS)
@@ -78,7 +80,7 @@ def test_body_distances_ranks_foreign_bodies_with_enough_dimensions():
     import numpy as np
     import pandas as pd
 
-    from policingstudy.report.index_views import body_distances
+    from policingstudy.report.views.index import body_distances
 
     dims = ("D1", "D2")
     scores = pd.DataFrame(

@@ -1,4 +1,4 @@
-"""Kernels forked from a helper that has imported the libraries (policingstudy.kernel_forks)."""
+"""Kernels forked from a helper that has imported the libraries (policingstudy.run.forks)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from policingstudy.kernel_forks import ForkServer, ForkServerError, fork_kernels_supported
-from policingstudy.paths import ProjectPaths
-from policingstudy.runner import Progress, notebook_modules, plan, run
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.run.forks import ForkServer, ForkServerError, fork_kernels_supported
+from policingstudy.run.runner import Progress, notebook_modules, plan, run
 from tests.helpers import copy_project, write_notebook
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
@@ -135,16 +135,17 @@ def test_notebook_modules_lists_the_package_modules_notebooks_import(project):
     write_notebook(
         project / "notebooks" / "00_imports.ipynb",
         'lang = "en"',
-        "import numpy as np\nfrom policingstudy import tables, i18n\n"
-        "from policingstudy.report.tables import show\nimport policingstudy.geo",
+        "import numpy as np\nfrom policingstudy import i18n\nfrom policingstudy.data import tables\n"
+        "from policingstudy.report.tables import show\nimport policingstudy.data.geo",
         "%matplotlib inline",
     )
     assert notebook_modules(ProjectPaths(project)) == [
         "policingstudy",
-        "policingstudy.geo",
+        "policingstudy.data",
+        "policingstudy.data.geo",
+        "policingstudy.data.tables",
         "policingstudy.i18n",
         "policingstudy.report.tables",
-        "policingstudy.tables",
     ]
 
 

@@ -13,12 +13,12 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.legend import Legend
 
-from policingstudy import geo
-from policingstudy.errors import JoinError, OptionError
+from policingstudy.core.errors import JoinError, OptionError
+from policingstudy.core.types import LANGS, Lang
+from policingstudy.data import geo
+from policingstudy.data.readers import ew, kz, us
 from policingstudy.i18n import t
-from policingstudy.readers import ew, kz, us
-from policingstudy.report import maps
-from policingstudy.types import LANGS, Lang
+from policingstudy.report.figures import maps
 
 # A made-up table of German offices for drawing only (the real one comes from the dataset).
 DE_OFFICES = pd.DataFrame(

@@ -1,4 +1,4 @@
-"""The result cache shared by the language runs of a notebook (policingstudy.memo)."""
+"""The result cache shared by the language runs of a notebook (policingstudy.core.cache)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy import memo
+from policingstudy.core import cache as memo
 
 CALLS: list[str] = []
 
@@ -125,7 +125,7 @@ def test_damaged_entry_is_recomputed(cache, caplog):
     _outer(1)
     (entry,) = cache.rglob("*.pickle")
     entry.write_bytes(b"not a pickle")
-    with caplog.at_level(logging.WARNING, logger="policingstudy.memo"):
+    with caplog.at_level(logging.WARNING, logger="policingstudy.core.cache"):
         assert _outer(1) == 3
     assert "unreadable cache entry" in caplog.text
     assert CALLS == ["outer", "inner", "outer", "inner"]
@@ -134,15 +134,15 @@ def test_damaged_entry_is_recomputed(cache, caplog):
 
 
 def test_unpicklable_result_is_returned_but_not_stored(cache, caplog):
-    with caplog.at_level(logging.WARNING, logger="policingstudy.memo"):
+    with caplog.at_level(logging.WARNING, logger="policingstudy.core.cache"):
         assert _unpicklable(4)() == 4
     assert "cannot be pickled" in caplog.text
     assert not list(cache.rglob("*.pickle"))
 
 
 def test_result_cache_folder_follows_source_and_force(tmp_path):
-    from policingstudy.paths import ProjectPaths
-    from policingstudy.runner import result_cache_folder
+    from policingstudy.core.paths import ProjectPaths
+    from policingstudy.run.runner import result_cache_folder
 
     paths = ProjectPaths(tmp_path)
     first = result_cache_folder(paths, "source-a")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from policingstudy.errors import ParameterError, UsageError
-from policingstudy.notebook_params import (
+from policingstudy.core.errors import ParameterError, UsageError
+from policingstudy.run.plan import (
     Parameter,
     declared_parameters,
     parse_override,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from policingstudy.errors import PolicingStudyError
+from policingstudy.core.errors import PolicingStudyError
 from policingstudy.report.numbers import Numbers, format_number
 
 

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.panels import (
+from policingstudy.core.errors import JoinError, PanelError, ParameterError
+from policingstudy.report.views import evidence_de as evidence
+from policingstudy.studies.adoption_de import (
     de_adoption_schedule,
     estimate_adoption_effects,
     pks_land_panel,
 )
-from policingstudy.errors import JoinError, PanelError, ParameterError
-from policingstudy.params import AdoptionEvidenceParams
-from policingstudy.report import evidence
+from policingstudy.studies.params import AdoptionEvidenceParams
 
 YEARS = (2013, 2014, 2015, 2016)
 
@@ -185,9 +185,10 @@ def test_estimates_recover_known_effect_and_report() -> None:
 
 
 def test_mpdta_check_matches_published(mirror) -> None:  # noqa: ANN001
-    from policingstudy.readers.validation import read_mpdta
+    from policingstudy.data.readers.validation import read_mpdta
+    from policingstudy.studies.validation import mpdta_check
 
-    check = evidence.mpdta_check(read_mpdta(mirror / "mpdta"))
+    check = mpdta_check(read_mpdta(mirror / "mpdta"))
     assert list(check["quantity"]) == ["simple", "dynamic", "attgt_2004_2006"]
     assert (check["max_abs_diff"] < 1e-8).all()
     assert check.loc[0, "ours_att"] == pytest.approx(-0.0399512751551763, abs=1e-8)

@@ -13,20 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy import sources
-from policingstudy.analysis.crossnational import kz_reform_events, wgi_change, wgi_panel
-from policingstudy.analysis.panels_ew import (
-    before_after,
-    deaths_by_year,
-    ew_deaths_panel,
-    ew_twfe,
-)
-from policingstudy.errors import PanelError
-from policingstudy.paths import ProjectPaths
-from policingstudy.readers.crossnational import read_wgi_2024
-from policingstudy.readers.ew import read_iopc_by_force, read_police_fte
-from policingstudy.report import evidence_ew
+from policingstudy.core.errors import PanelError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import sources
+from policingstudy.data.readers.crossnational import read_wgi_2024
+from policingstudy.data.readers.ew import read_iopc_by_force, read_police_fte
 from policingstudy.report.numbers import Numbers
+from policingstudy.report.views import evidence_ew
+from policingstudy.studies.adoption_ew import before_after, deaths_by_year, ew_deaths_panel, ew_twfe
+from policingstudy.studies.crossnational import kz_reform_events, wgi_change, wgi_panel
 
 YEARS = (2010, 2011, 2012, 2013)
 # deaths by force and year: A, B treated from 2012; M (comparison)

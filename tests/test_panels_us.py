@@ -9,15 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.panels_us import (
+from policingstudy.core.errors import JoinError, PanelError
+from policingstudy.report.views import evidence_us
+from policingstudy.studies.adoption_us import (
     UsPanel,
     estimate_us_effects,
     match_cities_to_nix,
     us_adoption_schedule,
     us_city_panel,
 )
-from policingstudy.errors import JoinError, PanelError
-from policingstudy.report import evidence_us
 
 
 def _cities() -> pd.DataFrame:
@@ -198,9 +198,9 @@ def test_city_panel_errors() -> None:
 
 
 def _mirror_parts(mirror, dataset_tables):  # noqa: ANN001, ANN202
-    from policingstudy import sources
-    from policingstudy.paths import ProjectPaths
-    from policingstudy.readers import us
+    from policingstudy.core.paths import ProjectPaths
+    from policingstudy.data import sources
+    from policingstudy.data.readers import us
 
     paths = ProjectPaths(Path(__file__).resolve().parents[1])
     folder = sources.locate("us_oversight_agencies", paths=paths, mirror=mirror)

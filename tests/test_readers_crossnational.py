@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from policingstudy import sources
-from policingstudy.errors import DataValidationError
-from policingstudy.paths import ProjectPaths
-from policingstudy.readers import crossnational as cn
+from policingstudy.core.errors import DataValidationError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import sources
+from policingstudy.data.readers import crossnational as cn
 
 Folder = Callable[[str], Path]
 

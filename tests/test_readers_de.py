@@ -17,12 +17,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from policingstudy import sources
-from policingstudy.errors import DataValidationError
-from policingstudy.paths import ProjectPaths
-from policingstudy.readers import de
-from policingstudy.readers._common import sheet_values
-from policingstudy.readers.de import LAND_CODES, LAYOUTS, read_pks_laender, read_pks_years
+from policingstudy.core.errors import DataValidationError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import sources
+from policingstudy.data.readers import de
+from policingstudy.data.readers._common import sheet_values
+from policingstudy.data.readers.de import LAND_CODES, LAYOUTS, read_pks_laender, read_pks_years
 
 Pks = Callable[[int], pd.DataFrame]
 YEARS = list(range(2013, 2025))

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policingstudy import sources
-from policingstudy.errors import DataValidationError, OptionError
-from policingstudy.paths import ProjectPaths
-from policingstudy.readers import ew
+from policingstudy.core.errors import DataValidationError, OptionError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import sources
+from policingstudy.data.readers import ew
 
 Folder = Callable[[str], Path]
 CATEGORIES = {
@@ -216,8 +216,8 @@ def test_missing_file_is_named(tmp_path: Path, folder: Folder) -> None:
 def test_region_subtotal_rows_are_dropped_and_others_refused():
     import pandas as pd
 
-    from policingstudy.errors import DataValidationError
-    from policingstudy.readers.ew import _drop_region_subtotals
+    from policingstudy.core.errors import DataValidationError
+    from policingstudy.data.readers.ew import _drop_region_subtotals
 
     frame = pd.DataFrame(
         {
@@ -235,7 +235,7 @@ def test_region_subtotal_rows_are_dropped_and_others_refused():
 
 
 def test_fte_file_has_one_row_per_force_and_year(mirror):
-    from policingstudy.readers.ew import pfa_code, read_police_fte
+    from policingstudy.data.readers.ew import pfa_code, read_police_fte
 
     fte = read_police_fte(mirror / "ew_police_fte_2015_2019")
     forces = fte[fte["pfa_code"].notna()]

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policingstudy import sources
-from policingstudy.errors import DataValidationError
-from policingstudy.paths import ProjectPaths
-from policingstudy.readers import us
+from policingstudy.core.errors import DataValidationError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import sources
+from policingstudy.data.readers import us
 
 Folder = Callable[[str], Path]
 

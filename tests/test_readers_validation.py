@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from policingstudy import sources
-from policingstudy.errors import DataValidationError
-from policingstudy.paths import ProjectPaths
-from policingstudy.readers import validation
+from policingstudy.core.errors import DataValidationError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import sources
+from policingstudy.data.readers import validation
 
 Folder = Callable[[str], Path]
 

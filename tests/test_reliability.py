@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.reliability import (
+from policingstudy.core.errors import OptionError, SpecificationError
+from policingstudy.methods.reliability import (
     alpha_by_group,
     disagreements,
     krippendorff_alpha,
     reconcile,
 )
-from policingstudy.errors import OptionError, SpecificationError
 
 NAN = np.nan
 # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", section C: 4 observers (rows)

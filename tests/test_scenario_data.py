@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policingstudy.errors import DataValidationError, ParameterError, SourceError
-from policingstudy.params import ReformScenariosParams
-from policingstudy.paths import ProjectPaths
-from policingstudy.scenario_data import load_scenarios, scenario_file
+from policingstudy.core.errors import DataValidationError, ParameterError, SourceError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data.scenarios import load_scenarios, scenario_file
+from policingstudy.studies.params import ReformScenariosParams
 
 INDICATORS = pd.DataFrame(
     {"indicator_id": ["IND09", "IND14", "IND15"], "scale_min": 0, "scale_max": 3}

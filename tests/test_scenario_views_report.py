@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.scenarios import parse_scenarios
-from policingstudy.report import scenario_views as views
+from policingstudy.methods.index.scenarios import parse_scenarios
+from policingstudy.report.views import scenarios as views
+from policingstudy.studies.scenarios import ScenarioAnalysis, analyse_scenarios
 
 IND = ["IND01", "IND02"]
 DOC = """
@@ -34,7 +35,7 @@ scenarios:
 
 
 @pytest.fixture(scope="module")
-def analysis() -> views.ScenarioAnalysis:
+def analysis() -> ScenarioAnalysis:
     units = pd.DataFrame(
         {
             "unit_id": ["KZ1", "UK1", "US1", "DE1"],
@@ -71,10 +72,10 @@ def analysis() -> views.ScenarioAnalysis:
         {"link_type": ["programme", "problem"], "link_id": ["R6", "P1"], "indicator_id": IND}
     )
     scenarios = parse_scenarios(DOC, source="test.yaml", indicators=indicators, units=units)
-    return views.analyse_scenarios(units, codings, indicators, links, scenarios, n_draws=50)
+    return analyse_scenarios(units, codings, indicators, links, scenarios, n_draws=50)
 
 
-def test_hand_computed_effects(analysis: views.ScenarioAnalysis) -> None:
+def test_hand_computed_effects(analysis: ScenarioAnalysis) -> None:
     s = analysis.result.summary.set_index("scenario_id")
     # baseline KZ: IND01 = 1, IND02 = 1 -> 33.3 each; new body: IND01 = 3 -> (100 + 33.3) / 2
     assert s.loc["baseline", "index_nominal"] == pytest.approx(100 / 3)
@@ -94,7 +95,7 @@ def test_hand_computed_effects(analysis: views.ScenarioAnalysis) -> None:
     assert closed.loc["control"].abs().max() == 0
 
 
-def test_numbers_do_not_depend_on_language(analysis: views.ScenarioAnalysis) -> None:
+def test_numbers_do_not_depend_on_language(analysis: ScenarioAnalysis) -> None:
     nums = views.scenario_numbers(analysis)
     assert nums["top_change"] == pytest.approx(round(100 / 3, 3))
     assert nums["n_no_effect"] == 1
@@ -102,7 +103,7 @@ def test_numbers_do_not_depend_on_language(analysis: views.ScenarioAnalysis) -> 
     assert nums["n_scenarios"] == 2
 
 
-def test_tables_and_figures(analysis: views.ScenarioAnalysis) -> None:
+def test_tables_and_figures(analysis: ScenarioAnalysis) -> None:
     table = views.result_table(analysis, "ru")
     assert table.columns[0] == "Сценарий"
     assert list(table["Сценарий"]) == ["Базовый вариант (без реформы)", "Новый орган", "Контроль"]

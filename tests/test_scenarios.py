@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.scenarios import (
+from policingstudy.core.errors import DataValidationError
+from policingstudy.methods.index.scenarios import (
     BASELINE,
     apply_scenario,
     evaluate_scenarios,
     parse_scenarios,
 )
-from policingstudy.analysis.uncertainty import IndexOptions, coding_alternatives
-from policingstudy.errors import DataValidationError
+from policingstudy.methods.index.uncertainty import IndexOptions, coding_alternatives
 
 SOURCE = "data/raw/scenarios.yaml"
 

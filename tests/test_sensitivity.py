@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.sensitivity import gap_sensitivity, sobol_indices
-from policingstudy.analysis.uncertainty import CodingUncertainty, IndexOptions
-from policingstudy.errors import SpecificationError
+from policingstudy.core.errors import SpecificationError
+from policingstudy.methods.index.sensitivity import gap_sensitivity, sobol_indices
+from policingstudy.methods.index.uncertainty import CodingUncertainty, IndexOptions
 
 # Ishigami & Homma (1990), a = 7, b = 0.1, inputs uniform on [-pi, pi]. Analytical indices
 # (e.g. Saltelli et al. 2008, Global Sensitivity Analysis: The Primer; SALib's docs):

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.simulation import (
+from policingstudy.core.errors import PanelError, SpecificationError
+from policingstudy.methods.causal.simulation import (
     SimulationDesign,
     fit_schedule_to_years,
     simulate_outcomes,
@@ -15,8 +16,7 @@ from policingstudy.analysis.simulation import (
     true_effects,
     twfe_balanced,
 )
-from policingstudy.analysis.twfe import treatment_indicator, twfe
-from policingstudy.errors import PanelError, SpecificationError
+from policingstudy.methods.causal.twfe import treatment_indicator, twfe
 
 # 16 units over 2013-2024, six adopters in five cohorts: the shape of the German Länder panel.
 SCHEDULE = {f"L{i:02d}": g for i, g in enumerate([0] * 10 + [2015, 2015, 2017, 2019, 2020, 2022])}

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from policingstudy import sources
-from policingstudy.errors import ChecksumError, DataValidationError, SourceError
-from policingstudy.paths import ProjectPaths
+from policingstudy.core.errors import ChecksumError, DataValidationError, SourceError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import sources
 
 SMALL = ["mpdta", "coinr_asem"]  # four files, about 190 kB
 
@@ -325,8 +325,8 @@ def test_full_fetch_from_mirror(project: ProjectPaths, mirror: Path) -> None:
 
 
 def test_every_source_has_a_reader_or_is_a_boundary(project: ProjectPaths) -> None:
-    from policingstudy import geo
-    from policingstudy.readers import source_readers
+    from policingstudy.data import geo
+    from policingstudy.data.readers import source_readers
 
     boundary_sources = {spec.source_id for spec in geo.SPECS.values()}
     covered = set(source_readers()) | boundary_sources | set(geo.ALTERNATIVE_LAYERS)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from policingstudy.analysis.inference import draw_cluster_weights, wild_cluster_bootstrap
-from policingstudy.analysis.twfe import (
+from policingstudy.core.errors import OptionError, PanelError, SpecificationError
+from policingstudy.methods.causal.twfe import (
     bacon_decomposition,
     demean_two_way,
     demean_two_way_balanced,
@@ -19,7 +19,7 @@ from policingstudy.analysis.twfe import (
     twfe,
     wald_test,
 )
-from policingstudy.errors import OptionError, PanelError, SpecificationError
+from policingstudy.methods.causal.wild_bootstrap import draw_cluster_weights, wild_cluster_bootstrap
 
 MPDTA = {"unit": "countyreal", "time": "year"}
 

@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from policingstudy.analysis.compare import distances
-from policingstudy.analysis.composite import composite, system_scores
-from policingstudy.analysis.uncertainty import (
+from policingstudy.core.errors import OptionError, SpecificationError
+from policingstudy.methods.index.compare import distances
+from policingstudy.methods.index.composite import composite, system_scores
+from policingstudy.methods.index.uncertainty import (
     CodingUncertainty,
     IndexOptions,
     coding_alternatives,
     monte_carlo,
 )
-from policingstudy.errors import OptionError, SpecificationError
 
 SCALES = {c: (0.0, 3.0) for c in ("i1", "i2", "i3", "i4")}
 

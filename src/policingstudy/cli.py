@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policingstudy import __version__
-from policingstudy.errors import PolicingStudyError, UsageError
-from policingstudy.paths import ProjectPaths, mirror_from_env
+from policingstudy.core.errors import PolicingStudyError, UsageError
+from policingstudy.core.paths import ProjectPaths, mirror_from_env
 
 if TYPE_CHECKING:
-    from policingstudy.kernel_forks import ForkServer
+    from policingstudy.run.forks import ForkServer
 
 # Below this many notebook runs, importing the libraries once in a fork helper saves nothing.
 FORK_MIN_JOBS = 3
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_list(paths: ProjectPaths, _: argparse.Namespace) -> int:
-    from policingstudy.runner import list_parameters
+    from policingstudy.run.runner import list_parameters
 
     for stem, params in list_parameters(paths).items():
         print(stem)
@@ -88,7 +88,7 @@ def _cmd_list(paths: ProjectPaths, _: argparse.Namespace) -> int:
 
 
 def _cmd_validate(paths: ProjectPaths, _: argparse.Namespace) -> int:
-    from policingstudy.pipeline import validate_all
+    from policingstudy.data.build import validate_all
 
     tables = validate_all(paths, mirror_from_env())
     print(f"valid: {len(tables)} tables ({', '.join(sorted(tables))})")
@@ -96,7 +96,7 @@ def _cmd_validate(paths: ProjectPaths, _: argparse.Namespace) -> int:
 
 
 def _cmd_build(paths: ProjectPaths, _: argparse.Namespace) -> int:
-    from policingstudy.pipeline import build
+    from policingstudy.data.build import build
 
     written = build(paths, mirror_from_env())
     print(f"wrote {len(written)} files to {paths.processed}")
@@ -104,7 +104,7 @@ def _cmd_build(paths: ProjectPaths, _: argparse.Namespace) -> int:
 
 
 def _fetch(paths: ProjectPaths, ids: list[str] | None, mirror: Path | None) -> None:
-    from policingstudy import sources
+    from policingstudy.data import sources
 
     report = sources.fetch(
         ids or None,
@@ -123,8 +123,8 @@ def _cmd_fetch(paths: ProjectPaths, args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def _kernel_forks(paths: ProjectPaths, n_jobs: int) -> Iterator[ForkServer | None]:
     """A kernel fork helper when it pays off (three or more notebook runs, Linux), else None."""
-    from policingstudy.kernel_forks import ForkServer, fork_kernels_supported
-    from policingstudy.runner import notebook_modules
+    from policingstudy.run.forks import ForkServer, fork_kernels_supported
+    from policingstudy.run.runner import notebook_modules
 
     if n_jobs < FORK_MIN_JOBS or not fork_kernels_supported():
         yield None
@@ -134,9 +134,9 @@ def _kernel_forks(paths: ProjectPaths, n_jobs: int) -> Iterator[ForkServer | Non
 
 
 def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
-    from policingstudy.notebook_params import parse_override
-    from policingstudy.pipeline import build
-    from policingstudy.runner import Progress, plan, run
+    from policingstudy.data.build import build
+    from policingstudy.run.plan import parse_override
+    from policingstudy.run.runner import Progress, plan, run
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs: expected a positive integer, got {args.jobs}")

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from policingstudy.errors import CatalogError
-from policingstudy.types import LANGS, Lang, check_option
+from policingstudy.core.errors import CatalogError
+from policingstudy.core.types import LANGS, Lang, check_option
 
 
 @cache

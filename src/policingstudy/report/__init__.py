@@ -1,1 +1,1 @@
-"""Figures, maps, tables and the named numbers that reports quote; consumes analysis results."""
+"""Figures, maps, tables, text and quoted numbers: language in, artefacts out; no analysis."""

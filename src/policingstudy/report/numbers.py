@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from policingstudy.errors import PolicingStudyError
-from policingstudy.types import LANGS, Lang, check_option
+from policingstudy.core.errors import PolicingStudyError
+from policingstudy.core.types import LANGS, Lang, check_option
 
 MIMETYPE = "application/vnd.policingstudy.numbers+json"
 Number = int | float

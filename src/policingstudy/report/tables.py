@@ -7,8 +7,8 @@ from collections.abc import Mapping
 import pandas as pd
 from IPython.display import HTML
 
+from policingstudy.core.types import Lang
 from policingstudy.i18n import t
-from policingstudy.types import Lang
 
 TABLE_CSS = (
     ".ps-table{border-collapse:collapse;font-size:0.85em}"

@@ -6,9 +6,9 @@ from typing import Any
 
 from IPython.display import Markdown
 
+from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.report.numbers import Numbers
-from policingstudy.types import Lang
 
 
 def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any) -> Markdown:

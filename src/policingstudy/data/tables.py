@@ -1,0 +1,58 @@
+"""Processed tables: the thesis tables, writing and reading ``data/processed``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from policingstudy.core.io import write_csv, write_parquet
+from policingstudy.core.paths import ProjectPaths
+
+
+def thesis_tables(paths: ProjectPaths) -> dict[str, pd.DataFrame]:
+    """Processed tables of the thesis article, named ``thesis_<table>``."""
+    from policingstudy.data.thesis import load_thesis  # pandera: kept out of notebooks' `load`
+
+    thesis = load_thesis(paths)
+    article = thesis.article
+    row = {
+        "article_id": article["article_id"],
+        "citation": article["citation"],
+        "year": article["year"],
+        "pages": article["pages"],
+        "isbn": article["isbn"],
+        **{f"title_{lang}": article["title"][lang] for lang in ("en", "kk", "ru")},
+        **{f"venue_{lang}": article["venue"][lang] for lang in ("en", "kk", "ru")},
+    }
+    out = {f"thesis_{name}": frame for name, frame in thesis.tables.items()}
+    out["thesis_article"] = pd.DataFrame([row])
+    return out
+
+
+def write_tables(paths: ProjectPaths, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write each table as ``data/processed/<name>.csv`` and ``.parquet`` (atomically)."""
+    written = []
+    for name, frame in sorted(tables.items()):
+        csv_path = paths.processed / f"{name}.csv"
+        parquet_path = paths.processed / f"{name}.parquet"
+        write_csv(csv_path, frame)
+        write_parquet(parquet_path, frame)
+        written += [csv_path, parquet_path]
+    return written
+
+
+def load(paths: ProjectPaths, name: str) -> pd.DataFrame:
+    """Read the processed table ``name`` (run ``policingstudy build`` first).
+
+    Raises
+    ------
+    FileNotFoundError
+        With the command that creates it.
+    """
+    path = paths.processed / f"{name}.parquet"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} does not exist: run `policingstudy build` (or `policingstudy report`) first"
+        )
+    return pd.read_parquet(path)

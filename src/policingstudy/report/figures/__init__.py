@@ -1,0 +1,1 @@
+"""Figures shared by several reports: maps and general charts."""

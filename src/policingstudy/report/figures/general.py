@@ -1,0 +1,41 @@
+"""Figures of the thesis overview and other general charts (``ax=None`` in, Axes out)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+
+from policingstudy.core.types import Lang
+from policingstudy.i18n import t
+from policingstudy.report.style import PALETTE
+
+
+def topic_kinds_bar(topics: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> Axes:
+    """Horizontal bar chart of the article's topics counted by kind.
+
+    Parameters
+    ----------
+    topics
+        The processed ``thesis_topics`` table (``topic_id``, ``kind``).
+    lang
+        Language of title and labels.
+    ax
+        Axes to draw on; a new figure if None.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
+    counts = topics["kind"].value_counts().sort_values()
+    labels = [t(f"thesis.kind_{kind}", lang) for kind in counts.index]
+    ax.barh(labels, counts.to_numpy(), color=PALETTE[: len(counts)])
+    for y, value in enumerate(counts.to_numpy()):
+        ax.text(value + 0.1, y, str(value), va="center")
+    ax.set_title(t("thesis.figure_title", lang))
+    ax.set_xlabel(t("thesis.figure_xlabel", lang))
+    ax.grid(axis="y", visible=False)
+    return ax

@@ -1,0 +1,1 @@
+"""One module of views per notebook: numbers, tables and figures of a study's results."""

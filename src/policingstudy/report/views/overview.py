@@ -1,0 +1,49 @@
+"""Content of the thesis overview notebook: the numbers its text quotes and its tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from policingstudy.core.types import Lang
+from policingstudy.i18n import t
+from policingstudy.report.numbers import Numbers
+from policingstudy.report.tables import localise
+
+
+def thesis_numbers(tables: dict[str, pd.DataFrame]) -> Numbers:
+    """Count the article's topics, problems, programme items, models and references."""
+    nums = Numbers()
+    topics = tables["thesis_topics"]
+    nums.add("n_topics", len(topics))
+    nums.add("n_mechanism_topics", int((topics["kind"] == "mechanism").sum()))
+    nums.add("n_problems", len(tables["thesis_problems"]))
+    nums.add("n_programme", len(tables["thesis_programme"]))
+    nums.add("n_foreign_models", len(tables["thesis_foreign_models"]))
+    nums.add("n_references", len(tables["thesis_references"]))
+    return nums
+
+
+def topics_table(topics: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The topics with their label in ``lang``, kind and the Kazakh first words."""
+    frame = topics.assign(
+        label=topics[f"label_{lang}"],
+        kind_label=[t(f"thesis.kind_{k}", lang) for k in topics["kind"]],
+        refs=topics["article_refs"].fillna(""),
+    )
+    return localise(
+        frame,
+        {
+            "topic_id": "common.column_id",
+            "label": "common.column_topic",
+            "kind_label": "common.column_kind",
+            "starts_with": "common.column_starts_with",
+            "refs": "common.column_refs",
+        },
+        lang,
+    )
+
+
+def labelled_list(frame: pd.DataFrame, id_column: str, lang: Lang) -> pd.DataFrame:
+    """An id + label table in ``lang`` (problems, programme items, foreign models)."""
+    renamed = frame.assign(label=frame[f"label_{lang}"])
+    return localise(renamed, {id_column: "common.column_id", "label": "common.column_label"}, lang)

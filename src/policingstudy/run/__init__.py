@@ -1,0 +1,1 @@
+"""Report runs: the plan, papermill execution, kernels, provenance and the index page."""

@@ -1,0 +1,241 @@
+"""Read and check the parameters a notebook declares in its cell tagged ``parameters``.
+
+papermill only warns about unknown parameters; we refuse them. The parameters cell may hold only
+assignments of literals (``seed = 42`` or ``seed: int = 42``); the declared type is the annotation
+if given, else the literal's type. Supported types: int, float, str, bool, list.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from policingstudy.core.errors import ParameterError, UsageError
+
+TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
+RESERVED = frozenset({"lang"})
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared notebook parameter.
+
+    Parameters
+    ----------
+    name
+        Variable name.
+    type
+        One of ``int``, ``float``, ``str``, ``bool``, ``list``.
+    default
+        The value in the ``parameters`` cell.
+    """
+
+    name: str
+    type: str
+    default: Any
+
+
+def parameters_cell_source(path: Path) -> str:
+    """Return the source of the cell tagged ``parameters`` in notebook ``path``.
+
+    Raises
+    ------
+    UsageError
+        If the notebook has no such cell.
+    """
+    # plain JSON: importing nbformat costs over a second (jsonschema), too much for `list`
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            source = cell.get("source", "")
+            return "".join(source) if isinstance(source, list) else str(source)
+    raise UsageError(
+        f"notebook {path.name}: no cell tagged 'parameters'; expected one code cell with the tag "
+        "'parameters' holding the notebook's defaults (see notebooks/README.md)"
+    )
+
+
+def _type_name(value: Any) -> str | None:
+    for name, kind in (("bool", bool), ("int", int), ("float", float), ("str", str)):
+        if isinstance(value, kind):
+            return name
+    return "list" if isinstance(value, list) else None
+
+
+def declared_parameters(path: Path) -> list[Parameter]:
+    """Parse the ``parameters`` cell of ``path`` into :class:`Parameter` objects.
+
+    Raises
+    ------
+    UsageError
+        If the cell is missing, or holds anything but literal assignments of supported types.
+    """
+    source = parameters_cell_source(path)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise UsageError(
+            f"notebook {path.name}: parameters cell is not valid Python: {exc}"
+        ) from exc
+    found: list[Parameter] = []
+    for node in tree.body:
+        annotation: str | None = None
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            target, value_node = node.target.id, node.value
+            annotation = ast.unparse(node.annotation)
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            target, value_node = node.targets[0].id, node.value
+        else:
+            raise UsageError(
+                f"notebook {path.name}: parameters cell line {node.lineno}: expected "
+                f"'name = literal' or 'name: type = literal', got {ast.unparse(node)!r}"
+            )
+        try:
+            default = ast.literal_eval(value_node) if value_node is not None else None
+        except ValueError as exc:
+            raise UsageError(
+                f"notebook {path.name}: parameter {target!r}: default must be a literal"
+            ) from exc
+        kind = annotation.split("[", 1)[0] if annotation else _type_name(default)
+        if kind not in TYPES:
+            raise UsageError(
+                f"notebook {path.name}: parameter {target!r}: type {kind!r} is not supported; "
+                f"expected one of {sorted(TYPES)}"
+            )
+        found.append(Parameter(target, kind, default))
+    return found
+
+
+def parse_value(text: str, kind: str, default: Any = None) -> Any:
+    """Parse a command-line string as the declared type ``kind``.
+
+    Lists accept JSON (``[1, 2]``) or comma-separated items; items take the type of the default's
+    first item when there is one.
+
+    Raises
+    ------
+    ValueError
+        If the text does not parse as ``kind``.
+    """
+    if kind == "bool":
+        lowered = text.strip().lower()
+        if lowered in {"true", "1", "yes", "on"}:
+            return True
+        if lowered in {"false", "0", "no", "off"}:
+            return False
+        raise ValueError("expected true/false")
+    if kind == "int":
+        return int(text)
+    if kind == "float":
+        return float(text)
+    if kind == "str":
+        return text
+    items: list[Any]
+    if text.strip().startswith("["):
+        items = json.loads(text)
+        if not isinstance(items, list):
+            raise ValueError("expected a JSON list")
+    else:
+        items = [part.strip() for part in text.split(",") if part.strip()]
+    if isinstance(default, list) and default:
+        item_kind = _type_name(default[0]) or "str"
+        items = [parse_value(str(item), item_kind) for item in items]
+    return items
+
+
+@dataclass(frozen=True)
+class Override:
+    """A ``-p [STEM.]NAME=VALUE`` option, parsed but not yet typed."""
+
+    notebook: str | None
+    name: str
+    text: str
+
+
+def parse_override(option: str) -> Override:
+    """Split ``[STEM.]NAME=VALUE``.
+
+    Raises
+    ------
+    ParameterError
+        If there is no ``=`` or the name is empty.
+    """
+    if "=" not in option:
+        raise ParameterError(
+            f"-p {option!r}: expected NAME=VALUE (or NOTEBOOK.NAME=VALUE), e.g. -p seed=7"
+        )
+    key, text = option.split("=", 1)
+    notebook, _, name = key.strip().rpartition(".")
+    if not name:
+        raise ParameterError(f"-p {option!r}: the parameter name is empty")
+    if name in RESERVED:
+        raise ParameterError(f"-p {option!r}: {name!r} is set by the runner; use --lang instead")
+    return Override(notebook or None, name, text)
+
+
+def resolve_overrides(
+    declared: dict[str, list[Parameter]], overrides: list[Override]
+) -> dict[str, dict[str, Any]]:
+    """Type every override for every selected notebook, or refuse.
+
+    An override ``NAME=VALUE`` applies to each selected notebook that declares ``NAME``; at least
+    one must. ``STEM.NAME=VALUE`` applies to notebook ``STEM`` only, which must declare it.
+
+    Parameters
+    ----------
+    declared
+        Notebook stem -> declared parameters, for the selected notebooks.
+    overrides
+        Parsed ``-p`` options.
+
+    Returns
+    -------
+    dict
+        Notebook stem -> parameter name -> typed value.
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook, the parameter, what was given and what is expected.
+    """
+    result: dict[str, dict[str, Any]] = {stem: {} for stem in declared}
+    for override in overrides:
+        if override.notebook is not None and override.notebook not in declared:
+            raise ParameterError(
+                f"-p {override.notebook}.{override.name}: notebook {override.notebook!r} is not "
+                f"selected; selected: {sorted(declared)}"
+            )
+        stems = [override.notebook] if override.notebook else sorted(declared)
+        targets = [
+            (stem, param)
+            for stem in stems
+            for param in declared[stem]
+            if param.name == override.name
+        ]
+        if not targets:
+            listing = "; ".join(
+                f"{stem}: {', '.join(p.name for p in declared[stem]) or '(none)'}" for stem in stems
+            )
+            where = f"notebook {stems[0]}" if len(stems) == 1 else "no selected notebook"
+            raise ParameterError(
+                f"unknown parameter {override.name!r} (given {override.text!r}): {where} "
+                f"declares it. Declared parameters: {listing}"
+            )
+        for stem, param in targets:
+            try:
+                result[stem][param.name] = parse_value(override.text, param.type, param.default)
+            except (ValueError, json.JSONDecodeError) as exc:
+                raise ParameterError(
+                    f"notebook {stem}: parameter {param.name!r}: given {override.text!r}, "
+                    f"expected a value of type {param.type} (default {param.default!r}): {exc}"
+                ) from None
+    return result
