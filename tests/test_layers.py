@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "policingstudy"
-RANK = {"core": 0, "i18n": 1, "methods": 1, "data": 2, "studies": 3, "report": 4, "run": 5, "cli": 6}
+RANK = {
+    "core": 0,
+    "i18n": 1,
+    "methods": 1,
+    "data": 2,
+    "studies": 3,
+    "report": 4,
+    "run": 5,
+    "cli": 6,
+}
 APART = {frozenset({"i18n", "methods"})}
 
 
@@ -40,12 +49,12 @@ def imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-def modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+def modules(package: Path = PACKAGE) -> list[Path]:
+    return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def own_layer(path: Path) -> str:
-    rel = path.relative_to(PACKAGE)
+def own_layer(path: Path, package: Path = PACKAGE) -> str:
+    rel = path.relative_to(package)
     return rel.parts[0].removesuffix(".py") if len(rel.parts) > 1 else rel.stem
 
 
@@ -58,10 +67,10 @@ def test_every_module_belongs_to_a_layer() -> None:
     assert not strays, f"modules outside the layers {sorted(RANK)}: {strays}"
 
 
-def violations() -> list[str]:
+def violations(package: Path = PACKAGE) -> list[str]:
     found = []
-    for path in modules():
-        mine = own_layer(path)
+    for path in modules(package):
+        mine = own_layer(path, package)
         if mine not in RANK:
             continue
         for line, name in imports(path):
@@ -69,7 +78,7 @@ def violations() -> list[str]:
             if theirs is None or theirs == "top" or theirs not in RANK:
                 continue
             if RANK[theirs] > RANK[mine] or frozenset({mine, theirs}) in APART:
-                rel = path.relative_to(PACKAGE).as_posix()
+                rel = path.relative_to(package).as_posix()
                 found.append(f"{rel}:{line} ({mine}) imports {name} ({theirs})")
     return found
 
@@ -78,15 +87,16 @@ def test_imports_go_one_way() -> None:
     assert violations() == []
 
 
-def test_the_layer_check_catches_a_backward_import(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_the_layer_check_catches_a_backward_import(tmp_path: Path) -> None:
     fake = tmp_path / "policingstudy"
     (fake / "methods").mkdir(parents=True)
     (fake / "methods" / "bad.py").write_text("from policingstudy.studies.design import SYSTEMS\n")
     (fake / "core").mkdir()
     (fake / "core" / "ok.py").write_text("import numpy\n")
-    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
-    assert violations() == ["methods/bad.py:1 (methods) imports policingstudy.studies.design (studies)",
-                            "methods/bad.py:1 (methods) imports policingstudy.studies.design.SYSTEMS (studies)"]
+    assert violations(fake) == [
+        "methods/bad.py:1 (methods) imports policingstudy.studies.design (studies)",
+        "methods/bad.py:1 (methods) imports policingstudy.studies.design.SYSTEMS (studies)",
+    ]
 
 
 def test_only_studies_apply_the_result_cache() -> None:

@@ -108,3 +108,38 @@ def test_mistyped_value_names_notebook_parameter_given_and_expected():
         ParameterError, match=r"notebook a: parameter 'seed': given 'x', expected .*int"
     ):
         resolve_overrides(DECLARED, [parse_override("seed=x")])
+
+
+def test_every_notebook_names_a_parameters_class_that_matches_its_parameters_cell() -> None:
+    from policingstudy.run.plan import declared_parameters, notebook_settings
+    from policingstudy.studies.params import parameter_class
+    from tests.helpers import ROOT
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        settings = notebook_settings(path)
+        assert settings.parameters, f"{path.name}: metadata.policingstudy.parameters missing"
+        cls = parameter_class(settings.parameters)
+        cell = {p.name: p.default for p in declared_parameters(path)}
+        assert cell == cls.defaults(), path.name
+
+
+def test_bad_values_are_refused_before_anything_runs(tmp_path) -> None:  # noqa: ANN001
+    from policingstudy.core.errors import ParameterError
+    from policingstudy.core.paths import ProjectPaths
+    from policingstudy.run.plan import parse_override
+    from policingstudy.run.runner import plan
+    from tests.helpers import copy_project
+
+    root = copy_project(tmp_path / "p", notebooks=["04_comparative_index", "06_adoption_evidence"])
+    paths = ProjectPaths(root)
+    cases = {
+        "weighting=bogus": r"weighting: expected one of \('equal'\), got 'bogus'",
+        "n_draws=0": r"n_draws: expected a number 1 to 100000, got 0",
+        "seed=-1": r"seed: expected a number >= 0, got -1",
+        "bootstrap_iterations=5": r"bootstrap_iterations: expected a number 99 to 99999, got 5",
+    }
+    for option, message in cases.items():
+        with pytest.raises(ParameterError, match=message):
+            plan(paths, overrides=[parse_override(option)])
+    assert not (root / "reports").exists() or not any((root / "reports").iterdir())
+    assert len(plan(paths, langs=["EN", " ru"])) == 4

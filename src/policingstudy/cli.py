@@ -78,12 +78,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_list(paths: ProjectPaths, _: argparse.Namespace) -> int:
-    from policingstudy.run.runner import list_parameters
+    from policingstudy.run.runner import describe_parameters
 
-    for stem, params in list_parameters(paths).items():
+    for stem, params in describe_parameters(paths).items():
         print(stem)
         for p in params:
-            print(f"  {p.name}: {p.type} = {p.default!r}")
+            accepts = f"; {p.constraint}" if p.constraint else ""
+            note = f"  ({p.help})" if p.help else ""
+            print(f"  {p.name}: {p.type} = {p.default!r}{accepts}{note}")
     return 0
 
 

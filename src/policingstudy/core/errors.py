@@ -24,8 +24,11 @@ class ProjectRootError(UsageError):
     """The project root cannot be found."""
 
 
-class OptionError(UsageError, ValueError):
-    """A value is not one of a closed set of options."""
+class OptionError(PolicingStudyError, ValueError):
+    """A value is not one of a closed set of options (a library argument or a data value).
+
+    Command-line options are checked by the CLI, which raises :class:`UsageError` instead.
+    """
 
 
 class DataValidationError(PolicingStudyError):
@@ -45,6 +48,10 @@ class DataValidationError(PolicingStudyError):
         if more:
             text += f"\n  ... and {more} more"
         super().__init__(f"{len(self.problems)} data problem(s):\n{text}")
+
+
+class MissingDataError(PolicingStudyError):
+    """An input the run needs (a processed table, a raw file) is missing; says how to make it."""
 
 
 class SourceError(PolicingStudyError):

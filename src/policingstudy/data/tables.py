@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from policingstudy.core.errors import MissingDataError
 from policingstudy.core.io import write_csv, write_parquet
 from policingstudy.core.paths import ProjectPaths
 
@@ -42,17 +43,52 @@ def write_tables(paths: ProjectPaths, tables: dict[str, pd.DataFrame]) -> list[P
     return written
 
 
-def load(paths: ProjectPaths, name: str) -> pd.DataFrame:
-    """Read the processed table ``name`` (run ``policingstudy build`` first).
+TABLES: tuple[str, ...] = (
+    "thesis_article",
+    "thesis_topics",
+    "thesis_problems",
+    "thesis_programme",
+    "thesis_foreign_models",
+    "thesis_references",
+    "units",
+    "events",
+    "us_survey_agencies",
+    "dimensions",
+    "indicators",
+    "codings_by_coder",
+    "codings",
+    "reliability",
+    "disagreements",
+    "sources",
+    "thesis_links",
+    "ew_pcc_functions",
+    "pks_laender",
+)
+"""Names of the processed tables ``policingstudy build`` writes (a test keeps this list true)."""
+
+
+def load(name: str, *, paths: ProjectPaths | None = None) -> pd.DataFrame:
+    """Read the processed table ``name`` from ``data/processed``.
+
+    Parameters
+    ----------
+    name
+        One of :data:`TABLES`.
+    paths
+        The project; found from the working directory when None.
 
     Raises
     ------
-    FileNotFoundError
-        With the command that creates it.
+    MissingDataError
+        For a name that is not a processed table (listing the names), or a table not built yet
+        (with the command that builds it).
     """
+    if name not in TABLES:
+        raise MissingDataError(f"no processed table {name!r}; expected one of: {', '.join(TABLES)}")
+    paths = paths if paths is not None else ProjectPaths.discover()
     path = paths.processed / f"{name}.parquet"
     if not path.exists():
-        raise FileNotFoundError(
+        raise MissingDataError(
             f"{path} does not exist: run `policingstudy build` (or `policingstudy report`) first"
         )
     return pd.read_parquet(path)

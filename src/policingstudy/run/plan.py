@@ -38,6 +38,58 @@ class Parameter:
     default: Any
 
 
+@dataclass(frozen=True)
+class NotebookSettings:
+    """What a notebook declares in its metadata (``metadata.policingstudy``).
+
+    Attributes
+    ----------
+    parameters
+        Name of its parameters class in :mod:`policingstudy.studies.params`, or None.
+    sources
+        External source ids it reads (the runner fetches these and no others).
+    title
+        Catalog key of its title (HTML title, index page), or None.
+    """
+
+    parameters: str | None
+    sources: tuple[str, ...]
+    title: str | None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    # plain JSON: importing nbformat costs over a second (jsonschema), too much for `list`
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"notebook {path}: cannot be read as JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"notebook {path}: expected a JSON object")
+    return data
+
+
+def notebook_settings(path: Path) -> NotebookSettings:
+    """Read ``metadata.policingstudy`` of notebook ``path`` (empty settings when absent).
+
+    Raises
+    ------
+    UsageError
+        If the entry is malformed (names the notebook, the key, what was found and expected).
+    """
+    meta = _read(path).get("metadata", {}).get("policingstudy", {})
+    where = f"notebook {path.name}: metadata.policingstudy"
+    if not isinstance(meta, dict):
+        raise UsageError(f"{where}: expected a mapping, got {type(meta).__name__}")
+    params, srcs, title = meta.get("parameters"), meta.get("sources", []), meta.get("title")
+    if params is not None and not isinstance(params, str):
+        raise UsageError(f"{where}.parameters: expected a class name, got {params!r}")
+    if not isinstance(srcs, list) or not all(isinstance(s, str) for s in srcs):
+        raise UsageError(f"{where}.sources: expected a list of source ids, got {srcs!r}")
+    if title is not None and not isinstance(title, str):
+        raise UsageError(f"{where}.title: expected a catalog key, got {title!r}")
+    return NotebookSettings(params, tuple(srcs), title)
+
+
 def parameters_cell_source(path: Path) -> str:
     """Return the source of the cell tagged ``parameters`` in notebook ``path``.
 
@@ -46,8 +98,7 @@ def parameters_cell_source(path: Path) -> str:
     UsageError
         If the notebook has no such cell.
     """
-    # plain JSON: importing nbformat costs over a second (jsonschema), too much for `list`
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb = _read(path)
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
             "tags", []
@@ -56,7 +107,8 @@ def parameters_cell_source(path: Path) -> str:
             return "".join(source) if isinstance(source, list) else str(source)
     raise UsageError(
         f"notebook {path.name}: no cell tagged 'parameters'; expected one code cell with the tag "
-        "'parameters' holding the notebook's defaults (see notebooks/README.md)"
+        "'parameters' holding the notebook's defaults (see the README, 'Working with the "
+        "notebooks')"
     )
 
 

@@ -23,18 +23,28 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from policingstudy.core import cache as memo
-from policingstudy.core.errors import NotebookError, UsageError
+from policingstudy.core.errors import NotebookError, ParameterError, UsageError
 from policingstudy.core.io import remove_stale_temporaries, write_bytes, write_json, write_text
 from policingstudy.core.paths import ProjectPaths
-from policingstudy.core.types import LANGS, Lang, check_option
+from policingstudy.core.types import LANGS, Lang
 from policingstudy.report.numbers import MIMETYPE
 from policingstudy.run import kernels
 from policingstudy.run.forks import ForkServer
-from policingstudy.run.plan import Override, Parameter, declared_parameters, resolve_overrides
+from policingstudy.run.plan import (
+    NotebookSettings,
+    Override,
+    Parameter,
+    declared_parameters,
+    notebook_settings,
+    resolve_overrides,
+)
 from policingstudy.run.runinfo import input_hashes, package_versions, run_metadata
+
+if TYPE_CHECKING:
+    from policingstudy.studies.params import ParameterInfo
 
 _exporters = threading.local()
 
@@ -53,6 +63,7 @@ class Job:
     lang: Lang
     notebook: Path
     parameters: dict[str, Any]
+    settings: NotebookSettings = NotebookSettings(None, (), None)
 
 
 @dataclass
@@ -113,6 +124,32 @@ def list_parameters(paths: ProjectPaths) -> dict[str, list[Parameter]]:
     return {stem: declared_parameters(path) for stem, path in notebooks(paths).items()}
 
 
+def describe_parameters(paths: ProjectPaths) -> dict[str, list[ParameterInfo]]:
+    """Every notebook's parameters with type, default, accepted values and help.
+
+    Parameters come from the notebook's ``parameters`` cell; constraints and help from its
+    parameters class when it names one (``lang`` is set by ``--lang`` and not listed).
+    """
+    from policingstudy.studies.params import ParameterInfo as Info
+    from policingstudy.studies.params import parameter_class
+
+    out: dict[str, list[ParameterInfo]] = {}
+    for stem, path in notebooks(paths).items():
+        settings = notebook_settings(path)
+        declared = {
+            info.name: info
+            for info in (
+                parameter_class(settings.parameters).describe() if settings.parameters else []
+            )
+        }
+        out[stem] = [
+            declared.get(p.name, Info(p.name, p.type, p.default, "", ""))
+            for p in declared_parameters(path)
+            if p.name != "lang"
+        ]
+    return out
+
+
 def plan(
     paths: ProjectPaths,
     *,
@@ -120,21 +157,30 @@ def plan(
     only: Iterable[str] = (),
     overrides: Iterable[Override] = (),
 ) -> list[Job]:
-    """Check languages, notebook names and parameter overrides, and return the jobs.
+    """Check languages, notebook names and parameter values, and return the jobs.
 
-    Nothing is executed or written. Every problem raises a :class:`UsageError` (exit code 2).
+    Every value is checked here, before anything runs: its type against the notebook's
+    ``parameters`` cell, and its choices and range against the notebook's parameters class
+    (:mod:`policingstudy.studies.params`). Nothing is executed or written; every problem raises
+    a :class:`UsageError` (exit code 2).
     """
-    chosen_langs = [check_option(lang, LANGS, name="--lang") for lang in langs]
+    chosen_langs = []
+    for lang in langs:
+        code = lang.strip().lower()
+        if code not in LANGS:
+            raise UsageError(f"--lang: expected one of ({', '.join(LANGS)}), got {lang!r}")
+        chosen_langs.append(cast(Lang, code))
     if not chosen_langs:
         raise UsageError("--lang: expected at least one of en, kk, ru")
     available = notebooks(paths)
-    selected = list(only) or list(available)
+    selected = list(dict.fromkeys(only)) or list(available)
     unknown = [name for name in selected if name not in available]
     if unknown:
         raise UsageError(
             f"--only: unknown notebook(s) {unknown}; expected one of {sorted(available)}"
         )
     declared = {stem: declared_parameters(available[stem]) for stem in selected}
+    settings = {stem: notebook_settings(available[stem]) for stem in selected}
     for stem, params in declared.items():
         if "lang" not in {p.name for p in params}:
             raise UsageError(
@@ -145,8 +191,35 @@ def plan(
     for stem in selected:
         defaults = {p.name: p.default for p in declared[stem]}
         for lang in chosen_langs:
-            jobs.append(Job(stem, lang, available[stem], {**defaults, **typed[stem], "lang": lang}))
+            values = {**defaults, **typed[stem], "lang": lang}
+            check_values(stem, settings[stem], values)
+            jobs.append(Job(stem, lang, available[stem], values, settings[stem]))
     return jobs
+
+
+def check_values(stem: str, settings: NotebookSettings, values: dict[str, Any]) -> None:
+    """Build the notebook's parameters object from ``values`` to check every value.
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook, the parameter, the value and what is accepted.
+    """
+    if settings.parameters is None:
+        return
+    from policingstudy.studies.params import parameter_class
+
+    cls = parameter_class(settings.parameters)
+    unknown = sorted(set(values) - set(cls.defaults()))
+    if unknown:
+        raise ParameterError(
+            f"notebook {stem}: parameters {unknown} are in its parameters cell but not in "
+            f"{cls.__name__} (policingstudy.studies.params); declare them there"
+        )
+    try:
+        cls(**values)
+    except ParameterError as exc:
+        raise ParameterError(f"notebook {stem}: {exc}") from None
 
 
 def _source_digest() -> str:

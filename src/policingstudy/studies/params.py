@@ -1,19 +1,110 @@
-"""One frozen parameters object per notebook.
+"""One frozen parameters object per notebook, with every parameter's type, choices and range.
 
-A notebook's ``parameters`` cell holds the defaults (the only place they are written); the next
-cell builds the notebook's parameters object from them, so a bad value fails in cell 2 with a
-clear message. The runner checks command-line overrides against the ``parameters`` cell before any
-notebook runs (see :mod:`policingstudy.run.runner`).
+A notebook's ``parameters`` cell holds its defaults (papermill injects overrides after it); the
+next cell builds the notebook's parameters object from them, so a bad value fails there with a
+clear message. Each parameter is declared once, here, with :func:`param`: its type (the
+annotation), its default, and where it applies its closed set of choices or its range. The
+runner reads the same declarations (the notebook names its class in its metadata,
+``policingstudy.parameters``) to refuse a bad ``-p`` override before anything runs, and
+``policingstudy list`` shows them. A test checks that every notebook's ``parameters`` cell and
+its class agree on names and defaults.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import asdict, dataclass, fields
-from typing import get_args
+import types
+import typing
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields
+from typing import Any, Literal, get_args, get_origin
 
 from policingstudy.core.errors import ParameterError
-from policingstudy.core.types import LANGS, Aggregate, Lang, Normalise, Weighting, check_option
+from policingstudy.core.types import LANGS, Lang, check_option
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a parameter accepts (stored in the dataclass field's metadata).
+
+    Attributes
+    ----------
+    choices
+        Closed set of accepted values, or None.
+    minimum, maximum
+        Inclusive bounds of a number, or None.
+    date
+        The value is an ISO date ``YYYY-MM-DD`` (a string).
+    help
+        One line for ``policingstudy list``.
+    """
+
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    date: bool = False
+    help: str = ""
+
+    def describe(self) -> str:
+        """Human-readable constraint, e.g. ``one of ('a', 'b')`` or ``1 to 100000``."""
+        if self.choices is not None:
+            return "one of (" + ", ".join(repr(c) for c in self.choices) + ")"
+        if self.date:
+            return "an ISO date YYYY-MM-DD"
+        low = "" if self.minimum is None else f"{self.minimum:g}"
+        high = "" if self.maximum is None else f"{self.maximum:g}"
+        if low and high:
+            return f"{low} to {high}"
+        if low:
+            return f">= {low}"
+        if high:
+            return f"<= {high}"
+        return ""
+
+
+def param(
+    default: Any,
+    *,
+    choices: tuple[Any, ...] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    date: bool = False,
+    help: str = "",  # noqa: A002 - the word users read in `policingstudy list`
+) -> Any:
+    """Declare a notebook parameter (a dataclass field carrying a :class:`Spec`)."""
+    spec = Spec(choices, minimum, maximum, date, help)
+    return field(default=default, metadata={"spec": spec})
+
+
+def _spec(f: Field[Any]) -> Spec:
+    spec = f.metadata.get("spec")
+    return spec if isinstance(spec, Spec) else Spec()
+
+
+def _base_type(annotation: Any) -> type:
+    """The runtime type checked for an annotation (``Literal`` values give their own type)."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return type(get_args(annotation)[0])
+    if origin in (list, tuple):
+        return list
+    if isinstance(annotation, type):
+        return annotation
+    return object
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    """A declared parameter as ``policingstudy list`` shows it."""
+
+    name: str
+    type: str
+    default: Any
+    constraint: str
+    help: str
+
+
+_TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", list: "list"}
 
 
 @dataclass(frozen=True)
@@ -26,21 +117,75 @@ class NotebookParams:
         Report language: ``en``, ``kk`` or ``ru``.
     """
 
-    lang: Lang
+    lang: Lang = param("en", choices=LANGS, help="report language (set by --lang)")
 
     def __post_init__(self) -> None:
-        check_option(self.lang, LANGS, name="lang")
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        for f in fields(self):
+            self._check(f, getattr(self, f.name))
+
+    def _check(self, f: Field[Any], value: Any) -> None:
+        where = f"{type(self).__name__}.{f.name}"
+        spec = _spec(f)
+        kind = _base_type(_hints(type(self))[f.name])
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            object.__setattr__(self, f.name, float(value))
+            value = float(value)
+        if kind is not object and (
+            not isinstance(value, kind) or (kind is int and isinstance(value, bool))
+        ):
+            raise ParameterError(
+                f"{where}: expected a value of type {_TYPE_NAMES.get(kind, kind.__name__)}, "
+                f"got {value!r}"
+            )
+        if spec.choices is not None:
+            try:
+                check_option(value, spec.choices, name=where)
+            except Exception as exc:
+                raise ParameterError(str(exc)) from None
+        if spec.date:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
                 raise ParameterError(
-                    f"{type(self).__name__}.{field.name}: expected a non-negative number, "
-                    f"got {value!r}"
-                )
+                    f"{where}: expected an ISO date YYYY-MM-DD, got {value!r}"
+                ) from None
+        low, high = spec.minimum, spec.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ParameterError(f"{where}: expected a number {spec.describe()}, got {value!r}")
 
     def to_json(self) -> str:
         """Return the parameters as sorted JSON (written next to outputs)."""
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def describe(cls) -> list[ParameterInfo]:
+        """Every declared parameter with its type, default, constraint and help line."""
+        hints = _hints(cls)
+        out = []
+        for f in fields(cls):
+            kind = _base_type(hints[f.name])
+            default = f.default if f.default is not MISSING else None
+            spec = _spec(f)
+            out.append(
+                ParameterInfo(
+                    f.name,
+                    _TYPE_NAMES.get(kind, getattr(kind, "__name__", str(kind))),
+                    default,
+                    spec.describe(),
+                    spec.help,
+                )
+            )
+        return out
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """``{name: default}`` of every parameter."""
+        return {f.name: f.default for f in fields(cls)}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    module = __import__(cls.__module__, fromlist=["_"])
+    return typing.get_type_hints(cls, globalns=vars(module) | vars(types))
 
 
 @dataclass(frozen=True)
@@ -58,6 +203,9 @@ class OversightModelsParams(NotebookParams):
     """Parameters of ``03_oversight_models``."""
 
 
+SEED = 20261126
+
+
 @dataclass(frozen=True)
 class ComparativeIndexParams(NotebookParams):
     """Parameters of ``04_comparative_index``.
@@ -65,38 +213,45 @@ class ComparativeIndexParams(NotebookParams):
     Parameters
     ----------
     weighting
-        Weighting scheme (``equal``, ``user``, ``pca``, ``ahp``).
+        Weighting scheme. Only ``equal`` runs from a notebook: the others need inputs a
+        parameter cannot carry (AHP's pairwise matrices, user weights) or complete data (PCA);
+        use :mod:`policingstudy.methods.index` directly.
     normalise
-        Nominal normalisation (``minmax``, ``zscore``, ``rank``, ``distance``).
+        Nominal normalisation (``minmax``, ``zscore``, ``rank``; ``distance`` needs a
+        reference row and is not offered here).
     aggregate
         Nominal aggregation (``arithmetic``, ``geometric``, ``copeland``).
     n_draws
-        Monte Carlo draws (>= 1).
+        Monte Carlo draws.
     seed
         Seed of the random generator.
     """
 
-    weighting: Weighting = "equal"
-    normalise: Normalise = "minmax"
-    aggregate: Aggregate = "arithmetic"
-    n_draws: int = 2000
-    seed: int = 20261126
+    weighting: str = param("equal", choices=("equal",), help="weighting scheme")
+    normalise: str = param(
+        "minmax", choices=("minmax", "zscore", "rank"), help="nominal normalisation"
+    )
+    aggregate: str = param(
+        "arithmetic", choices=("arithmetic", "geometric", "copeland"), help="nominal aggregation"
+    )
+    n_draws: int = param(2000, minimum=1, maximum=100_000, help="Monte Carlo draws")
+    seed: int = param(SEED, minimum=0, help="seed of the random generator")
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        # Other weighting schemes need inputs a notebook parameter cannot carry (AHP's pairwise
-        # matrices, user weights) or complete data (PCA); use policingstudy.analysis directly.
-        check_option(self.weighting, ("equal",), name="weighting")
-        check_option(self.normalise, get_args(Normalise), name="normalise")
-        check_option(self.aggregate, get_args(Aggregate), name="aggregate")
-        if isinstance(self.n_draws, bool) or not isinstance(self.n_draws, int) or self.n_draws < 1:
-            raise ParameterError(
-                f"ComparativeIndexParams.n_draws: expected a positive integer, got {self.n_draws!r}"
-            )
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise ParameterError(
-                f"ComparativeIndexParams.seed: expected a non-negative integer, got {self.seed!r}"
-            )
+
+@dataclass(frozen=True)
+class ReformScenariosParams(NotebookParams):
+    """Parameters of ``05_reform_scenarios``.
+
+    Parameters
+    ----------
+    n_draws
+        Monte Carlo draws shared by the baseline and every scenario.
+    seed
+        Seed of the random generator.
+    """
+
+    n_draws: int = param(1000, minimum=1, maximum=100_000, help="Monte Carlo draws")
+    seed: int = param(SEED, minimum=0, help="seed of the random generator")
 
 
 @dataclass(frozen=True)
@@ -108,60 +263,50 @@ class AdoptionEvidenceParams(NotebookParams):
     seed
         Seed of the random generator (bootstrap weights and the simulation).
     replications
-        Simulated panels in the simulation study (1-10000; each takes about 0.5 s).
+        Simulated panels in the simulation study (each takes about 0.5 s).
     bootstrap_iterations
-        Wild cluster bootstrap draws (99-99999).
+        Wild cluster bootstrap draws.
     """
 
-    seed: int = 20261126
-    replications: int = 20
-    bootstrap_iterations: int = 999
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        limits = {
-            "seed": (0, None),
-            "replications": (1, 10_000),
-            "bootstrap_iterations": (99, 99_999),
-        }
-        for name, (low, high) in limits.items():
-            value = getattr(self, name)
-            ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
-            if not ok or (high is not None and value > high):
-                raise ParameterError(
-                    f"AdoptionEvidenceParams.{name}: expected an integer in "
-                    f"[{low}, {high if high is not None else 'inf'}], got {value!r}"
-                )
-
-
-@dataclass(frozen=True)
-class ReformScenariosParams(NotebookParams):
-    """Parameters of ``05_reform_scenarios``.
-
-    Parameters
-    ----------
-    n_draws
-        Monte Carlo draws shared by the baseline and every scenario (1-100000).
-    seed
-        Seed of the random generator (non-negative integer).
-    """
-
-    n_draws: int = 1000
-    seed: int = 20261126
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        n = self.n_draws
-        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100_000:
-            raise ParameterError(
-                f"ReformScenariosParams.n_draws: expected an integer in [1, 100000], got {n!r}"
-            )
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise ParameterError(
-                f"ReformScenariosParams.seed: expected a non-negative integer, got {self.seed!r}"
-            )
+    seed: int = param(SEED, minimum=0, help="seed of the random generator")
+    replications: int = param(20, minimum=1, maximum=10_000, help="simulated panels")
+    bootstrap_iterations: int = param(
+        999, minimum=99, maximum=99_999, help="wild cluster bootstrap draws"
+    )
 
 
 @dataclass(frozen=True)
 class MapsParams(NotebookParams):
     """Parameters of ``07_maps``."""
+
+
+PARAMETER_CLASSES: dict[str, type[NotebookParams]] = {
+    cls.__name__: cls
+    for cls in (
+        ThesisOverviewParams,
+        KazakhstanMechanismsParams,
+        OversightModelsParams,
+        ComparativeIndexParams,
+        ReformScenariosParams,
+        AdoptionEvidenceParams,
+        MapsParams,
+    )
+}
+"""Parameter classes by name, as notebooks name them in ``metadata.policingstudy.parameters``."""
+
+
+def parameter_class(name: str) -> type[NotebookParams]:
+    """Return the parameter class called ``name``.
+
+    Raises
+    ------
+    ParameterError
+        If there is none, listing the known classes.
+    """
+    try:
+        return PARAMETER_CLASSES[name]
+    except KeyError:
+        raise ParameterError(
+            f"unknown parameters class {name!r}; expected one of {sorted(PARAMETER_CLASSES)} "
+            "(policingstudy.studies.params)"
+        ) from None
