@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 
 import pytest
 
@@ -11,7 +12,13 @@ from policingstudy.cli import main
 from policingstudy.core.errors import DataValidationError
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.data.build import validate_all
-from policingstudy.data.dataset import CODING_COLUMNS, EVENT_COLUMNS, SOURCE_COLUMNS, UNIT_COLUMNS
+from policingstudy.data.dataset import (
+    CODING_COLUMNS,
+    EVENT_COLUMNS,
+    SOURCE_COLUMNS,
+    UNIT_COLUMNS,
+    load_dataset,
+)
 from tests.helpers import copy_project
 
 GOOD_SOURCE = {
@@ -88,19 +95,19 @@ def test_fixture_is_valid(project):
             "codings",
             CODING_COLUMNS,
             {**GOOD_CODING, "unit_id": "NOPE"},
-            r"codings/zz\.csv: row 1, column 'unit_id': unknown unit id 'NOPE'",
+            r"codings/zz\.csv: line 2, column 'unit_id': unknown unit id 'NOPE'",
         ),
         (
             "codings",
             CODING_COLUMNS,
             {**GOOD_CODING, "indicator_id": "IND99"},
-            r"codings/zz\.csv: row 1, column 'indicator_id': unknown indicator 'IND99'",
+            r"codings/zz\.csv: line 2, column 'indicator_id': unknown indicator 'IND99'",
         ),
         (
             "codings",
             CODING_COLUMNS,
             {**GOOD_CODING, "source_id": "nope_src"},
-            r"codings/zz\.csv: row 1, column 'source_id': unknown source id 'nope_src'",
+            r"codings/zz\.csv: line 2, column 'source_id': unknown source id 'nope_src'",
         ),
         (
             "codings",
@@ -142,7 +149,7 @@ def test_fixture_is_valid(project):
             "events",
             EVENT_COLUMNS,
             {**GOOD_EVENT, "date": "2999-01-01"},
-            r"events/zz\.csv: row 1, column 'date': found '2999-01-01'; expected a date between 1800",
+            r"events/zz\.csv: line 2, column 'date': found '2999-01-01'; expected a date between 1800",
         ),
         (
             "events",
@@ -160,7 +167,7 @@ def test_fixture_is_valid(project):
             "units",
             UNIT_COLUMNS,
             {**GOOD_UNIT, "name_kk": ""},
-            r"units/zz\.csv: row 1, column 'name_kk': found an empty cell; expected the unit's name in kk",
+            r"units/zz\.csv: line 2, column 'name_kk': found an empty cell; expected the unit's name in kk",
         ),
         (
             "units",
@@ -178,7 +185,7 @@ def test_fixture_is_valid(project):
             "sources",
             SOURCE_COLUMNS,
             {**GOOD_SOURCE, "url": ""},
-            r"sources/zz\.csv: row 1, column 'url': found an empty cell",
+            r"sources/zz\.csv: line 2, column 'url': found an empty cell",
         ),
     ],
 )
@@ -186,7 +193,7 @@ def test_corrupt_row_is_named(project, table, columns, row, pattern):
     rows = [row]
     if table == "sources":
         rows = [GOOD_SOURCE, {**row, "source_id": "zz_other"}]
-        pattern = pattern.replace("row 1", "row 2")
+        pattern = pattern.replace("line 2", "line 3")
     _write(project / "data" / "raw" / "dataset" / table / "zz.csv", columns, rows)
     with pytest.raises(DataValidationError, match=pattern):
         _validate(project)
@@ -197,7 +204,7 @@ def test_duplicate_rows_per_coder(project):
     _write(path, CODING_COLUMNS, [GOOD_CODING, GOOD_CODING])
     with pytest.raises(
         DataValidationError,
-        match=r"row 2.*duplicate row for unit 'ZZ_UNIT', "
+        match=r"line 3.*duplicate row for unit 'ZZ_UNIT', "
         r"indicator 'IND01', coder 'c1'",
     ):
         _validate(project)
@@ -207,7 +214,7 @@ def test_duplicate_unit_id(project):
     path = project / "data" / "raw" / "dataset" / "units" / "zz.csv"
     _write(path, UNIT_COLUMNS, [GOOD_UNIT, GOOD_UNIT])
     with pytest.raises(
-        DataValidationError, match=r"row 2, column 'unit_id': found 'ZZ_UNIT' again"
+        DataValidationError, match=r"line 3, column 'unit_id': found 'ZZ_UNIT' again"
     ):
         _validate(project)
 
@@ -266,3 +273,31 @@ def test_future_date_uses_today(project):
     )
     with pytest.raises(DataValidationError, match="expected a date between"):
         load_dataset(ProjectPaths(project))
+
+
+def test_a_stray_quote_is_one_error_with_its_line(project) -> None:
+    """A quote removed from one field shifts every later field: report the line, no cascade."""
+    path = project / "data" / "raw" / "dataset" / "codings" / "kz_c1.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert ',"' in lines[1]
+    lines[1] = lines[1].replace(',"', ",", 1).replace(" ", ' "', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(ProjectPaths(project))
+    assert info.value.problems == [info.value.problems[0]]  # exactly one problem
+    assert re.search(
+        r"codings/kz_c1\.csv: line 2: \d+ fields, the header has 9: check the quotes",
+        info.value.problems[0],
+    )
+
+
+def test_an_unclosed_quote_is_one_error_with_its_line(project) -> None:
+    path = project / "data" / "raw" / "dataset" / "events" / "kz.csv"
+    text = path.read_text(encoding="utf-8")
+    head, first, rest = text.split("\n", 2)
+    path.write_text(f'{head}\n{first}\n"{rest}', encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(ProjectPaths(project))
+    assert len(info.value.problems) == 1
+    assert "events/kz.csv: line 3: " in info.value.problems[0]
+    assert "a quoted field is not closed" in info.value.problems[0]

@@ -24,7 +24,7 @@ from policingstudy.core.errors import DataValidationError
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.core.types import JURISDICTIONS, LANGS
 from policingstudy.data.codebook import Codebook, load_codebook
-from policingstudy.data.schemas import read_csv
+from policingstudy.data.schemas import read_csv, record_lines
 
 UNIT_COLUMNS = [
     "unit_id",
@@ -104,7 +104,10 @@ EARLIEST = dt.date(1800, 1, 1)
 
 
 def _read_parts(folder: Path, columns: list[str], root: Path) -> pd.DataFrame:
-    """Concatenate ``folder/*.csv``, checking headers; add ``_file`` and ``_row`` for messages."""
+    """Concatenate ``folder/*.csv``, checking headers; add ``_file`` and ``_row`` for messages.
+
+    ``_row`` is the editor line on which the record starts (the header is line 1).
+    """
     frames, problems = [], []
     for path in sorted(folder.glob("*.csv")):
         frame = read_csv(path)
@@ -117,7 +120,7 @@ def _read_parts(folder: Path, columns: list[str], root: Path) -> pd.DataFrame:
                 f"(missing {missing}, unexpected {extra})"
             )
             continue
-        frames.append(frame.assign(_file=rel, _row=range(1, len(frame) + 1)))
+        frames.append(frame.assign(_file=rel, _row=record_lines(path)))
     if problems:
         raise DataValidationError(problems)
     if not frames:
@@ -126,7 +129,7 @@ def _read_parts(folder: Path, columns: list[str], root: Path) -> pd.DataFrame:
 
 
 def _at(row: pd.Series, column: str) -> str:
-    return f"{row['_file']}: row {row['_row']}, column {column!r}"
+    return f"{row['_file']}: line {row['_row']}, column {column!r}"
 
 
 def _blank(value: object) -> bool:
@@ -394,7 +397,7 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
     links_path = folder / "thesis_links.csv"
     links = (
         read_csv(links_path).assign(
-            _file=links_path.relative_to(root).as_posix(), _row=lambda f: range(1, len(f) + 1)
+            _file=links_path.relative_to(root).as_posix(), _row=record_lines(links_path)
         )
         if links_path.exists()
         else pd.DataFrame(columns=[*LINK_COLUMNS, "_file", "_row"])
@@ -402,7 +405,7 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
     pcc_path = folder / "ew_pcc_functions.csv"
     pcc = (
         read_csv(pcc_path).assign(
-            _file=pcc_path.relative_to(root).as_posix(), _row=lambda f: range(1, len(f) + 1)
+            _file=pcc_path.relative_to(root).as_posix(), _row=record_lines(pcc_path)
         )
         if pcc_path.exists()
         else pd.DataFrame(columns=[*PCC_COLUMNS, "_file", "_row"])
