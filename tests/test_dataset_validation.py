@@ -212,6 +212,25 @@ def test_duplicate_unit_id(project):
         _validate(project)
 
 
+def test_adjudication_needs_two_independent_codings(project):
+    path = project / "data" / "raw" / "dataset" / "codings" / "zz.csv"
+    _write(path, CODING_COLUMNS, [GOOD_CODING, {**GOOD_CODING, "coder": "adj"}])
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 2, column 'coder': adjudication row for unit 'ZZ_UNIT', indicator 'IND01' "
+        r"with fewer than two independent codings",
+    ):
+        _validate(project)
+    second = {**GOOD_CODING, "coder": "c2", "value": "3"}
+    adjudicated = {**GOOD_CODING, "coder": "adj", "value": "3", "evidence": "c2 right: s.1."}
+    _write(path, CODING_COLUMNS, [GOOD_CODING, second, adjudicated])
+    tables = _validate(project)
+    row = tables["codings"].set_index(["unit_id", "indicator_id"]).loc[("ZZ_UNIT", "IND01")]
+    assert (row["rule"], row["value"], row["n_coders"]) == ("adjudicated", 3, 2)
+    # the adjudicator is not a coder in the reliability or disagreement tables
+    assert "adj" not in tables["disagreements"]["values"].str.cat()
+
+
 def test_wrong_header_is_named(project):
     path = project / "data" / "raw" / "dataset" / "events" / "zz.csv"
     _write(path, ["unit_id", "when"], [{"unit_id": "ZZ_UNIT", "when": "2014"}])

@@ -98,6 +98,7 @@ STATUSES = ("coded", "unknown", "not_applicable")
 CONFIDENCES = ("low", "medium", "high")
 SOURCE_KINDS = ("law", "official", "report", "academic", "news", "dataset", "standard")
 MAX_EVIDENCE = 300
+ADJUDICATOR = "adj"  # coder id of adjudication rows (PROTOCOL.md, section 9)
 CODEBOOK_SOURCE = "cb_policingstudy_codebook"
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 EARLIEST = dt.date(1800, 1, 1)
@@ -309,6 +310,15 @@ def check_codings(
                 "evidence note for the coded value"
             )
         _check_date(row, "date_coded", today, problems)
+    independent = codings[codings["coder"] != ADJUDICATOR]
+    n_coders = independent.groupby(["unit_id", "indicator_id"])["coder"].nunique()
+    for _, row in codings[codings["coder"] == ADJUDICATOR].iterrows():
+        if n_coders.get((row["unit_id"], row["indicator_id"]), 0) < 2:
+            problems.append(
+                f"{_at(row, 'coder')}: adjudication row for unit {row['unit_id']!r}, indicator "
+                f"{row['indicator_id']!r} with fewer than two independent codings; expected an "
+                "adjudicated cell to be coded by two coders first"
+            )
     key = ["unit_id", "indicator_id", "coder"]
     for _, row in codings[codings.duplicated(key, keep="first")].iterrows():
         problems.append(
