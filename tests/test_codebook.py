@@ -151,6 +151,28 @@ def test_malformed_anchor_is_named(tmp_path, edit, pattern):
         load_codebook(_edited(tmp_path, edit))
 
 
+def test_unit_classes_have_labels_and_definitions_in_every_language(codebook):
+    classes = codebook.unit_classes
+    assert len(classes) == 6
+    for key in ("label", "definition"):
+        for lang in LANGS:
+            assert classes[f"{key}_{lang}"].str.strip().str.len().gt(0).all(), (key, lang)
+
+
+def test_malformed_unit_class_is_named(tmp_path):
+    def edit(data):
+        data["unit_classes"][1]["label"]["kk"] = ""
+        data["unit_classes"].append(dict(data["unit_classes"][0]))
+
+    with pytest.raises(DataValidationError) as info:
+        load_codebook(_edited(tmp_path, edit))
+    problems = "\n".join(info.value.problems)
+    assert "unit_classes[2] (police_governance): label.kk: found ''; expected a non-empty text" in (
+        problems
+    )
+    assert "unit_class 'external_oversight' is defined twice" in problems
+
+
 def test_processed_indicators_carry_anchor_columns_and_checklist(dataset_tables):
     inds = dataset_tables["indicators"].set_index("indicator_id")
     for lang in LANGS:

@@ -84,3 +84,52 @@ def test_ipcc_is_a_dated_predecessor_of_the_iopc(tables):
 def test_reliability_has_every_dimension_and_overall(tables):
     dims = set(tables["dimensions"]["dimension_id"])
     assert set(tables["reliability"]["dimension"]) == dims | {"overall"}
+
+
+def test_every_unit_has_a_class_of_the_codebook(tables):
+    units = tables["units"]
+    classes = set(tables["unit_classes"]["unit_class"])
+    assert classes == {
+        "external_oversight",
+        "police_governance",
+        "internal_police",
+        "prosecutor_court",
+        "complaint_channel",
+        "participation_forum",
+    }
+    assert units["unit_class"].isin(classes).all()
+    by_id = units.set_index("unit_id")["unit_class"]
+    # the bodies the referee named when the systems' boundaries differed
+    assert by_id["KZ_INTERNAL_SECURITY"] == "internal_police"
+    assert by_id["KZ_PROSECUTOR_SUPERVISION"] == "prosecutor_court"
+    assert by_id[["KZ_APPEALS", "KZ_EGOV", "KZ_EOTINISH", "KZ_102"]].eq("complaint_channel").all()
+    assert by_id[["KZ_OMBUDSMAN", "KZ_NPM", "DE_FED", "UK_IOPC"]].eq("external_oversight").all()
+    assert by_id[["UK_PCC", "UK_PCP", "UK_MOPAC"]].eq("police_governance").all()
+    assert by_id[["DE_NI", "DE_ST", "DE_TH", "DE_NW_2"]].eq("internal_police").all()
+    # a unit classed away from its kind's usual class says so in its notes
+    for uid in ("KZ_MVD_PUBLIC_COUNCIL", "US_SEA_OPA", "DE_SN"):
+        assert f"Class {by_id[uid]}" in units.set_index("unit_id").loc[uid, "notes"]
+
+
+def test_survey_units_are_oversight_or_governance_by_primary_role():
+    import pandas as pd
+
+    from policingstudy.data.survey import survey_units
+
+    agencies = pd.DataFrame(
+        {
+            "agency_id": [1, 2, 3],
+            "state": ["CA", "CA", "NY"],
+            "city": ["A", "B", "C"],
+            "name": ["Police Commission", "Review Board", "Auditor"],
+            "primary_role": ["supervisory", "review", None],
+            "established_year": [1990, None, 2001],
+        }
+    )
+    mapping = {"source_id": "src", "mappings": [], "linked": {1: "US_OAK_CPRA"}}
+    units, _, _ = survey_units(agencies, mapping)
+    assert list(units["unit_class"]) == [
+        "police_governance",
+        "external_oversight",
+        "external_oversight",
+    ]

@@ -31,6 +31,7 @@ GOOD_UNIT = {
     "name_kk": "Сынақ органы",
     "name_ru": "Тестовый орган",
     "kind": "police_commissioner",
+    "unit_class": "external_oversight",
     "level": "regional",
     "source_ids": "zz_src",
 }
@@ -167,6 +168,14 @@ def test_fixture_is_valid(project):
             UNIT_COLUMNS,
             {**GOOD_UNIT, "subunit_code": "DE-XX"},
             r"column 'subunit_code': found 'DE-XX'; expected a code of DE",
+        ),
+        (
+            "units",
+            UNIT_COLUMNS,
+            {**GOOD_UNIT, "unit_class": "oversight"},
+            r"units/zz\.csv: row 1, column 'unit_class': found 'oversight'; expected one of "
+            r"\('external_oversight', 'police_governance', 'internal_police', 'prosecutor_court', "
+            r"'complaint_channel', 'participation_forum'\)",
         ),
         (
             "units",

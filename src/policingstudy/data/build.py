@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from policingstudy.core.errors import SourceError
+from policingstudy.core.errors import DataValidationError, SourceError
 from policingstudy.core.io import write_text
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.data.dataset import ADJUDICATOR, load_dataset
@@ -77,6 +77,12 @@ def dataset_tables(paths: ProjectPaths, mirror: Path | None = None) -> dict[str,
     units = pd.concat(
         [data["units"].assign(origin="hand_coded", linked_unit_id=""), s_units], ignore_index=True
     )
+    classes = set(data["unit_classes"]["unit_class"])
+    stray = sorted(set(s_units["unit_class"]) - classes)
+    if stray:
+        raise DataValidationError(
+            [f"survey units: unit_class: found {stray}; expected one of {sorted(classes)}"]
+        )
     events = pd.concat([data["events"], s_events], ignore_index=True)
     by_coder = pd.concat([data["codings_by_coder"], s_codings], ignore_index=True)
     dims = data["indicators"][["indicator_id", "dimension_id"]]
@@ -100,6 +106,7 @@ def dataset_tables(paths: ProjectPaths, mirror: Path | None = None) -> dict[str,
         "dimensions": data["dimensions"],
         "indicators": indicators,
         "indicator_checklist": data["codebook"].checklist,
+        "unit_classes": data["unit_classes"],
         "codings_by_coder": by_coder,
         "codings": consensus.reset_index(drop=True),
         "reliability": reliability,

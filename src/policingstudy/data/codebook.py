@@ -54,6 +54,9 @@ class Codebook:
     checklist
         One row per checklist condition: ``indicator_id``, ``level``, ``position`` (1-based within
         the level), ``item_id`` and ``text_<lang>``.
+    unit_classes
+        The closed set of unit classes (system parts): ``unit_class``, ``label_<lang>``,
+        ``definition_<lang>``.
     title
         The codebook title by language.
     version
@@ -63,6 +66,7 @@ class Codebook:
     dimensions: pd.DataFrame
     indicators: pd.DataFrame
     checklist: pd.DataFrame
+    unit_classes: pd.DataFrame
     title: dict[str, str]
     version: str
 
@@ -281,14 +285,42 @@ def load_codebook(path: Path) -> Codebook:
     checklist_columns = ["indicator_id", "level", "position", "item_id"]
     checklist_columns += [f"text_{lang}" for lang in LANGS]
     checklist = pd.DataFrame(items, columns=checklist_columns)
-    for frame, column in ((dimensions, "dimension_id"), (indicators, "indicator_id")):
+    classes = []
+    for i, entry in enumerate(data.get("unit_classes", []), start=1):
+        where = f"{name}: unit_classes[{i}] ({entry.get('id')})"
+        if not ITEM_ID.match(str(entry.get("id", ""))):
+            problems.append(
+                f"{where}: id: found {entry.get('id')!r}; expected a lower-case id such as "
+                "'external_oversight'"
+            )
+        classes.append(
+            {
+                "unit_class": entry.get("id"),
+                **_texts(entry, "label", where, problems),
+                **_texts(entry, "definition", where, problems),
+            }
+        )
+    if not classes:
+        problems.append(f"{name}: unit_classes: missing; expected the closed list of unit classes")
+    class_columns = [
+        "unit_class",
+        *(f"{k}_{lang}" for k in ("label", "definition") for lang in LANGS),
+    ]
+    unit_classes = pd.DataFrame(classes, columns=class_columns)
+    for frame, column in (
+        (dimensions, "dimension_id"),
+        (indicators, "indicator_id"),
+        (unit_classes, "unit_class"),
+    ):
         if len(frame):
             dup = frame.loc[frame[column].duplicated(), column]
             problems += [f"{name}: {column} {v!r} is defined twice" for v in dup]
     if problems:
         raise DataValidationError(problems)
     title: dict[str, str] = {lang: str(data.get("title", {}).get(lang, "")) for lang in LANGS}
-    return Codebook(dimensions, indicators, checklist, title, str(data.get("version", "")))
+    return Codebook(
+        dimensions, indicators, checklist, unit_classes, title, str(data.get("version", ""))
+    )
 
 
 def level_from_checklist(codebook: Codebook, indicator_id: str, met: Iterable[str]) -> int:

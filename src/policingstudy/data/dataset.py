@@ -36,6 +36,7 @@ UNIT_COLUMNS = [
     "name_ru",
     "name_original",
     "kind",
+    "unit_class",
     "level",
     "legal_basis",
     "source_ids",
@@ -189,8 +190,16 @@ def check_sources(sources: pd.DataFrame, today: dt.date) -> list[str]:
     return problems
 
 
-def check_units(units: pd.DataFrame, known_sources: set[str], codes: pd.DataFrame) -> list[str]:
-    """Check the units table; return problems."""
+def check_units(
+    units: pd.DataFrame,
+    known_sources: set[str],
+    codes: pd.DataFrame,
+    unit_classes: tuple[str, ...],
+) -> list[str]:
+    """Check the units table; return problems.
+
+    ``unit_classes`` is the codebook's closed set of unit classes.
+    """
     problems = []
     valid = {(j, c) for j, c in zip(codes["jurisdiction"], codes["code"], strict=True)}
     for _, row in units.iterrows():
@@ -198,6 +207,7 @@ def check_units(units: pd.DataFrame, known_sources: set[str], codes: pd.DataFram
             problems.append(f"{_at(row, 'unit_id')}: found an empty cell; expected an id")
         _check_choice(row, "jurisdiction", JURISDICTIONS, problems)
         _check_choice(row, "kind", KINDS, problems)
+        _check_choice(row, "unit_class", unit_classes, problems)
         _check_choice(row, "level", LEVELS, problems)
         for lang in LANGS:
             if _blank(row[f"name_{lang}"]):
@@ -425,7 +435,7 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
         f"{sid!r}; expected an id defined in data/raw/dataset/sources/"
         for sid in sorted(codebook.reference_ids() - known_sources)
     ]
-    problems += check_units(units, known_sources, codes)
+    problems += check_units(units, known_sources, codes, tuple(codebook.unit_classes["unit_class"]))
     problems += check_events(events, unit_ids, known_sources, today)
     problems += check_codings(codings, unit_ids, codebook, known_sources, today)
     problems += check_links(links, codebook, root)
@@ -450,6 +460,7 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
         "sources": _strip(sources, SOURCE_COLUMNS).sort_values("source_id", ignore_index=True),
         "dimensions": codebook.dimensions,
         "indicators": indicators,
+        "unit_classes": codebook.unit_classes,
         "thesis_links": _strip(links, LINK_COLUMNS),
         "ew_pcc_functions": _strip(pcc.fillna({"note": ""}), PCC_COLUMNS),
     }
