@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 
 from policingstudy.core.paths import ProjectPaths
@@ -133,3 +136,49 @@ def test_survey_units_are_oversight_or_governance_by_primary_role():
         "external_oversight",
         "external_oversight",
     ]
+
+
+# Units whose establishment date no source read so far gives (PROTOCOL.md, section 8): fill a date
+# from a source you read, then remove the unit here. A new unit without a date fails this test.
+KNOWN_UNDATED = {
+    "KZ_102",
+    "KZ_COMPLAINTS",
+    "KZ_DISTRICT_INSPECTORS",
+    "KZ_EOTINISH",
+    "KZ_INTERNAL_SECURITY",
+    "KZ_PERFORMANCE_EVALUATION",
+    "KZ_PRESS_SERVICE",
+    "KZ_SOCIAL_MEDIA",
+    "KZ_TRUST_HOTLINE",
+}
+
+
+def test_units_without_an_establishment_date_are_the_known_gaps(tables):
+    from policingstudy.data.dataset import undated_units
+
+    hand = tables["units"][tables["units"]["origin"] == "hand_coded"]
+    assert set(undated_units(hand, tables["events"])) == KNOWN_UNDATED
+
+
+def test_validity_on_the_reference_date(tables):
+    from policingstudy.data.dataset import REFERENCE_DATE, unit_validity
+
+    assert REFERENCE_DATE.isoformat() == "2025-01-01"
+    hand = tables["units"][tables["units"]["origin"] == "hand_coded"]
+    v = unit_validity(hand, tables["events"]).set_index("unit_id")
+    # replaced before the reference date / established after it
+    assert not v.loc["UK_IPCC", "exists"] and v.loc["UK_IOPC", "exists"]
+    assert not v.loc["DE_NW", "exists"] and not v.loc["DE_ST_2", "exists"]
+    # Hessen: the office exists in law, it had no holder in May 2023, and later is not known
+    assert v.loc["DE_HE", "exists"] and pd.isna(v.loc["DE_HE", "office_filled"])
+    assert v.loc["DE_FED", "office_filled"] and v.loc["DE_HE", "office_vacant"] == "2023-05"
+    # on an earlier date the same events decide the vacancy
+    early = unit_validity(hand, tables["events"], on=dt.date(2023, 1, 1)).set_index("unit_id")
+    assert not early.loc["DE_HE", "office_filled"] and early.loc["DE_HE", "exists"]
+    older = unit_validity(hand, tables["events"], on=dt.date(2010, 1, 1)).set_index("unit_id")
+    assert older.loc["UK_IPCC", "exists"] and not older.loc["UK_IOPC", "exists"]
+    # a no-body record never exists; an undated unit is unknown, not absent
+    assert not v.loc["DE_BY", "exists"] and pd.isna(v.loc["KZ_TRUST_HOTLINE", "exists"])
+    every_commissioner = hand.loc[hand["kind"] == "police_commissioner", "unit_id"]
+    dated = v.loc[every_commissioner, ["first_holder_took_office", "office_vacant"]]
+    assert (dated != "").any(axis=1).all()

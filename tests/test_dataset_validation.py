@@ -53,6 +53,8 @@ GOOD_EVENT = {
     "source_id": "zz_src",
     "note": "",
 }
+# a police commissioner needs a first holder (or a recorded vacancy)
+GOOD_HOLDER = {**GOOD_EVENT, "event": "first_holder_took_office", "date": "2015-01-01"}
 
 
 def _write(path, columns, rows):
@@ -69,7 +71,7 @@ def project(tmp_path):
     _write(ds / "sources" / "zz.csv", SOURCE_COLUMNS, [GOOD_SOURCE])
     _write(ds / "units" / "zz.csv", UNIT_COLUMNS, [GOOD_UNIT])
     _write(ds / "codings" / "zz.csv", CODING_COLUMNS, [GOOD_CODING])
-    _write(ds / "events" / "zz.csv", EVENT_COLUMNS, [GOOD_EVENT])
+    _write(ds / "events" / "zz.csv", EVENT_COLUMNS, [GOOD_EVENT, GOOD_HOLDER])
     return root
 
 
@@ -261,6 +263,51 @@ def test_codebook_missing_language_is_named(project):
         r"label\.ru: found ''; expected a non-empty text",
     ):
         _validate(project)
+
+
+@pytest.mark.parametrize(
+    ("events", "pattern"),
+    [
+        (
+            [GOOD_EVENT, {**GOOD_EVENT, "date": "2016"}, GOOD_HOLDER],
+            r"events/zz\.csv: row 2, column 'event': a second 'established' event for unit "
+            r"'ZZ_UNIT'; expected one",
+        ),
+        (
+            [GOOD_EVENT, GOOD_HOLDER, {**GOOD_EVENT, "event": "abolished", "date": "2013-12"}],
+            r"events/zz\.csv: row 3, column 'date': abolished on '2013-12' before unit 'ZZ_UNIT' "
+            r"was established \('2014-07-01'\)",
+        ),
+        (
+            [GOOD_EVENT, {**GOOD_HOLDER, "date": "2014-06-30"}],
+            r"row 2, column 'date': first_holder_took_office on '2014-06-30' before unit 'ZZ_UNIT'",
+        ),
+        (
+            [GOOD_EVENT, GOOD_HOLDER, {**GOOD_EVENT, "event": "office_vacant", "date": "2015"}],
+            r"row 3, column 'date': office_vacant on '2015', but the first holder of 'ZZ_UNIT' took "
+            r"office on '2015-01-01'; expected a vacancy before the first holder",
+        ),
+        (
+            [GOOD_EVENT],
+            r"units/zz\.csv: row 1, column 'kind': unit 'ZZ_UNIT' of kind 'police_commissioner' has "
+            r"neither a 'first_holder_took_office' nor an 'office_vacant' event",
+        ),
+    ],
+)
+def test_inconsistent_validity_dates_are_named(project, events, pattern):
+    _write(project / "data" / "raw" / "dataset" / "events" / "zz.csv", EVENT_COLUMNS, events)
+    with pytest.raises(DataValidationError, match=pattern):
+        _validate(project)
+
+
+def test_a_recorded_vacancy_replaces_the_first_holder(project):
+    vacant = {**GOOD_EVENT, "event": "office_vacant", "date": "2023-05"}
+    _write(
+        project / "data" / "raw" / "dataset" / "events" / "zz.csv",
+        EVENT_COLUMNS,
+        [GOOD_EVENT, vacant],
+    )
+    assert "ZZ_UNIT" in set(_validate(project)["units"]["unit_id"])
 
 
 def test_every_problem_is_reported_at_once(project):
