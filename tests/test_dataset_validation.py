@@ -38,6 +38,7 @@ GOOD_UNIT = {
     "name_kk": "Сынақ органы",
     "name_ru": "Тестовый орган",
     "kind": "police_commissioner",
+    "unit_class": "external_oversight",
     "level": "regional",
     "source_ids": "zz_src",
 }
@@ -59,6 +60,8 @@ GOOD_EVENT = {
     "source_id": "zz_src",
     "note": "",
 }
+# a police commissioner needs a first holder (or a recorded vacancy)
+GOOD_HOLDER = {**GOOD_EVENT, "event": "first_holder_took_office", "date": "2015-01-01"}
 
 
 def _write(path, columns, rows):
@@ -75,7 +78,7 @@ def project(tmp_path):
     _write(ds / "sources" / "zz.csv", SOURCE_COLUMNS, [GOOD_SOURCE])
     _write(ds / "units" / "zz.csv", UNIT_COLUMNS, [GOOD_UNIT])
     _write(ds / "codings" / "zz.csv", CODING_COLUMNS, [GOOD_CODING])
-    _write(ds / "events" / "zz.csv", EVENT_COLUMNS, [GOOD_EVENT])
+    _write(ds / "events" / "zz.csv", EVENT_COLUMNS, [GOOD_EVENT, GOOD_HOLDER])
     return root
 
 
@@ -178,6 +181,14 @@ def test_fixture_is_valid(project):
         (
             "units",
             UNIT_COLUMNS,
+            {**GOOD_UNIT, "unit_class": "oversight"},
+            r"units/zz\.csv: row 1, column 'unit_class': found 'oversight'; expected one of "
+            r"\('external_oversight', 'police_governance', 'internal_police', 'prosecutor_court', "
+            r"'complaint_channel', 'participation_forum'\)",
+        ),
+        (
+            "units",
+            UNIT_COLUMNS,
             {**GOOD_UNIT, "jurisdiction": "FR"},
             r"column 'jurisdiction': found 'FR'; expected one of",
         ),
@@ -219,6 +230,25 @@ def test_duplicate_unit_id(project):
         _validate(project)
 
 
+def test_adjudication_needs_two_independent_codings(project):
+    path = project / "data" / "raw" / "dataset" / "codings" / "zz.csv"
+    _write(path, CODING_COLUMNS, [GOOD_CODING, {**GOOD_CODING, "coder": "adj"}])
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 2, column 'coder': adjudication row for unit 'ZZ_UNIT', indicator 'IND01' "
+        r"with fewer than two independent codings",
+    ):
+        _validate(project)
+    second = {**GOOD_CODING, "coder": "c2", "value": "3"}
+    adjudicated = {**GOOD_CODING, "coder": "adj", "value": "3", "evidence": "c2 right: s.1."}
+    _write(path, CODING_COLUMNS, [GOOD_CODING, second, adjudicated])
+    tables = _validate(project)
+    row = tables["codings"].set_index(["unit_id", "indicator_id"]).loc[("ZZ_UNIT", "IND01")]
+    assert (row["rule"], row["value"], row["n_coders"]) == ("adjudicated", 3, 2)
+    # the adjudicator is not a coder in the reliability or disagreement tables
+    assert "adj" not in tables["disagreements"]["values"].str.cat()
+
+
 def test_wrong_header_is_named(project):
     path = project / "data" / "raw" / "dataset" / "events" / "zz.csv"
     _write(path, ["unit_id", "when"], [{"unit_id": "ZZ_UNIT", "when": "2014"}])
@@ -240,6 +270,51 @@ def test_codebook_missing_language_is_named(project):
         r"label\.ru: found ''; expected a non-empty text",
     ):
         _validate(project)
+
+
+@pytest.mark.parametrize(
+    ("events", "pattern"),
+    [
+        (
+            [GOOD_EVENT, {**GOOD_EVENT, "date": "2016"}, GOOD_HOLDER],
+            r"events/zz\.csv: row 2, column 'event': a second 'established' event for unit "
+            r"'ZZ_UNIT'; expected one",
+        ),
+        (
+            [GOOD_EVENT, GOOD_HOLDER, {**GOOD_EVENT, "event": "abolished", "date": "2013-12"}],
+            r"events/zz\.csv: row 3, column 'date': abolished on '2013-12' before unit 'ZZ_UNIT' "
+            r"was established \('2014-07-01'\)",
+        ),
+        (
+            [GOOD_EVENT, {**GOOD_HOLDER, "date": "2014-06-30"}],
+            r"row 2, column 'date': first_holder_took_office on '2014-06-30' before unit 'ZZ_UNIT'",
+        ),
+        (
+            [GOOD_EVENT, GOOD_HOLDER, {**GOOD_EVENT, "event": "office_vacant", "date": "2015"}],
+            r"row 3, column 'date': office_vacant on '2015', but the first holder of 'ZZ_UNIT' took "
+            r"office on '2015-01-01'; expected a vacancy before the first holder",
+        ),
+        (
+            [GOOD_EVENT],
+            r"units/zz\.csv: row 1, column 'kind': unit 'ZZ_UNIT' of kind 'police_commissioner' has "
+            r"neither a 'first_holder_took_office' nor an 'office_vacant' event",
+        ),
+    ],
+)
+def test_inconsistent_validity_dates_are_named(project, events, pattern):
+    _write(project / "data" / "raw" / "dataset" / "events" / "zz.csv", EVENT_COLUMNS, events)
+    with pytest.raises(DataValidationError, match=pattern):
+        _validate(project)
+
+
+def test_a_recorded_vacancy_replaces_the_first_holder(project):
+    vacant = {**GOOD_EVENT, "event": "office_vacant", "date": "2023-05"}
+    _write(
+        project / "data" / "raw" / "dataset" / "events" / "zz.csv",
+        EVENT_COLUMNS,
+        [GOOD_EVENT, vacant],
+    )
+    assert "ZZ_UNIT" in set(_validate(project)["units"]["unit_id"])
 
 
 def test_every_problem_is_reported_at_once(project):

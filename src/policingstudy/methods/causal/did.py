@@ -120,8 +120,11 @@ def check_panel(
                 f"panel: column '{col}' is missing in {len(missing)} row(s) "
                 f"(rows {_examples(missing)}); expected a value in every row"
             )
-    for col, what in ((time, "periods"), (group, "first periods of treatment (0 = never)")):
-        if col is not None and col in df and not pd.api.types.is_numeric_dtype(df[col]):
+    numeric: list[tuple[str, str]] = [(time, "periods")]
+    if group is not None:
+        numeric.append((group, "first periods of treatment (0 = never)"))
+    for col, what in numeric:
+        if col in df and not pd.api.types.is_numeric_dtype(df[col]):
             problems.append(
                 f"panel: column '{col}' has dtype {df[col].dtype}; expected numeric {what} "
                 f"(e.g. integer years; convert with pd.to_numeric(df['{col}']))"
