@@ -30,6 +30,7 @@ from policingstudy.core.types import check_option
 Control = Literal["never", "notyet"]
 EstMethod = Literal["dr", "ipw", "reg"]
 AggregationKind = Literal["simple", "dynamic", "group", "calendar"]
+BasePeriod = Literal["varying", "universal"]
 
 _MODERNDID_CONTROL = {"never": "nevertreated", "notyet": "notyettreated"}
 _TABLE_KEY = {"dynamic": "event_time", "group": "group", "calendar": "time"}
@@ -247,7 +248,7 @@ class AttGtResult:
         Reason → ``(units, rows)`` dropped before estimation.
     pretrend_wald, pretrend_pvalue
         moderndid's Wald pre-test that all pre-treatment ATT(g,t) are zero (NaN if singular).
-    control, est_method, alpha, bootstrap_iterations
+    control, est_method, alpha, bootstrap_iterations, anticipation, base_period
         The specification.
     """
 
@@ -264,6 +265,8 @@ class AttGtResult:
     alpha: float
     bootstrap_iterations: int
     raw: Any = field(repr=False)
+    anticipation: int = 0
+    base_period: BasePeriod = "varying"
     _rng: np.random.Generator | None = field(default=None, repr=False)
 
     def aggregate(self, kind: AggregationKind) -> Aggregate:
@@ -336,6 +339,8 @@ def att_gt(
     alpha: float = 0.05,
     bootstrap_iterations: int = 0,
     rng: np.random.Generator | None = None,
+    anticipation: int = 0,
+    base_period: BasePeriod = "varying",
 ) -> AttGtResult:
     """Estimate Callaway & Sant'Anna (2021) group-time average treatment effects.
 
@@ -362,6 +367,14 @@ def att_gt(
         draws, which needs ``rng``.
     rng
         Random generator for the bootstrap; required iff ``bootstrap_iterations > 0``.
+    anticipation
+        Years before adoption in which units may already react (R ``did``'s
+        ``anticipation``): the comparison period of cohort g becomes ``g - 1 - anticipation``
+        and not-yet-treated controls must be untreated until ``t + anticipation``.
+    base_period
+        ``varying`` (R ``did``'s default: each pre-period compared with the period before it)
+        or ``universal`` (every period compared with ``g - 1 - anticipation``; needed for
+        event-study plots read as in a regression and for HonestDiD).
 
     Returns
     -------
@@ -388,6 +401,11 @@ def att_gt(
 
     check_option(control, get_args(Control), name="control")
     check_option(est_method, get_args(EstMethod), name="est_method")
+    check_option(base_period, get_args(BasePeriod), name="base_period")
+    if isinstance(anticipation, bool) or not isinstance(anticipation, int) or anticipation < 0:
+        raise SpecificationError(
+            f"anticipation: expected a non-negative integer number of periods, got {anticipation!r}"
+        )
     if not 0 < alpha < 1:
         raise SpecificationError(f"alpha: expected a value in (0, 1), got {alpha}")
     if bootstrap_iterations < 0 or (bootstrap_iterations > 0) != (rng is not None):
@@ -429,6 +447,8 @@ def att_gt(
         est_method=est_method,
         control_group=_MODERNDID_CONTROL[control],
         random_state=rng if boot else None,
+        anticipation=anticipation,
+        base_period=base_period,
     )
     z = stats.norm.ppf(1 - alpha / 2)
     table = pd.DataFrame(
@@ -460,4 +480,6 @@ def att_gt(
         bootstrap_iterations=bootstrap_iterations,
         raw=raw,
         _rng=rng,
+        anticipation=anticipation,
+        base_period=base_period,
     )
