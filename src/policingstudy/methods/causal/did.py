@@ -326,6 +326,50 @@ class AttGtResult:
         )
 
 
+@dataclass(frozen=True)
+class DynamicCovariance:
+    """Dynamic (event-time) ATTs with their joint covariance, e.g. for HonestDiD.
+
+    Attributes
+    ----------
+    event_times, att
+        Event times and estimates (the universal base period's -1 - anticipation is 0 and
+        left out by the caller if needed).
+    vcov
+        ``IF' IF / n^2`` from the influence functions, as R HonestDiD's ``honest_did.AGGTEobj``.
+    """
+
+    event_times: np.ndarray
+    att: np.ndarray
+    vcov: np.ndarray
+
+
+def dynamic_covariance(result: AttGtResult, *, min_e: int, max_e: int) -> DynamicCovariance:
+    """Event-time aggregation of ``result`` between ``min_e`` and ``max_e`` and its covariance.
+
+    Parameters
+    ----------
+    result
+        From :func:`att_gt` (analytic standard errors).
+    min_e, max_e
+        Event-time window (``aggte``'s ``min_e``/``max_e``).
+
+    Returns
+    -------
+    DynamicCovariance
+    """
+    from moderndid import aggte
+
+    res = aggte(result.raw, type="dynamic", min_e=min_e, max_e=max_e, boot=False, cband=False)
+    inf = np.asarray(res.influence_func, dtype=float)
+    n = inf.shape[0]
+    return DynamicCovariance(
+        event_times=np.asarray(res.event_times).astype(int),
+        att=np.asarray(res.att_by_event, dtype=float),
+        vcov=inf.T @ inf / n / n,
+    )
+
+
 def att_gt(
     df: pd.DataFrame,
     *,
