@@ -1009,3 +1009,52 @@ def ew_panel() -> EwEvidence:
     ew = pop.ew_population(_population_folders(*EW_POPULATION_SOURCES))
     population = ew.rename(columns={"code": "unit"})[["unit", "year", "population"]]
     return ew_evidence(panel, population)
+
+
+# -- what the text may claim ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a panel's main estimate may be reported as an effect, and which checks fail.
+
+    An estimate is reported as an effect only if its 95% interval excludes zero for the main
+    definition under every estimator and p-value method (TWFE with cluster t, wild bootstrap and
+    permutation; C&S with 0 and 1 years of anticipation; PPML), for every alternative timing
+    definition with the same sign, and if the HonestDiD interval with relative magnitudes
+    ``Mbar = 1`` excludes zero.
+
+    Attributes
+    ----------
+    survives
+        True only if every check passes.
+    failed
+        Names of the checks that fail (``main``, ``anticipation``, ``timing``, ``pretrend``).
+    """
+
+    survives: bool
+    failed: tuple[str, ...]
+
+
+def verdict(evidence: PanelEvidence, *, main: str, alpha: float = 0.05) -> Verdict:
+    """Apply the checks of :class:`Verdict` to a panel's tables."""
+    est = evidence.estimates
+    failed = []
+    main_rows = est[(est["definition"] == main)]
+    zero0 = main_rows[main_rows["anticipation"] == 0]
+    if not (zero0["p_value"] < alpha).all() or zero0.empty:
+        failed.append("main")
+    if not (main_rows.loc[main_rows["anticipation"] == 1, "p_value"] < alpha).all():
+        failed.append("anticipation")
+    sign = np.sign(zero0["estimate"]).unique()
+    others = est[(est["definition"] != main) & (est["anticipation"] == 0)]
+    if len(sign) != 1 or not (
+        (others["p_value"] < alpha) & (np.sign(others["estimate"]) == sign[0])
+    ).all():
+        failed.append("timing")
+    rm = evidence.honest[
+        (evidence.honest["restriction"] == "relative_magnitudes") & (evidence.honest["mbar"] == 1)
+    ]
+    if rm.empty or ((rm["lb"] <= 0) & (rm["ub"] >= 0)).any():
+        failed.append("pretrend")
+    return Verdict(survives=not failed, failed=tuple(failed))
