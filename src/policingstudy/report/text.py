@@ -10,7 +10,7 @@ from policingstudy.core.types import Lang
 from policingstudy.i18n import Translator, t
 from policingstudy.report.numbers import Numbers
 
-__all__ = ["Translator", "markdown"]
+__all__ = ["Translator", "heading", "markdown"]
 
 
 def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any) -> Markdown:
