@@ -40,8 +40,13 @@ def test_permutation_rejects_at_about_alpha_under_a_simulated_null():
     for _ in range(300):
         p = simulate_panel(SCHEDULE, YEARS, rng=rng, design=NULL)
         res = permutation_test(
-            p, y="simulated_outcome", unit="unit", time="year", group="first_treat",
-            rng=rng, draws=99,
+            p,
+            y="simulated_outcome",
+            unit="unit",
+            time="year",
+            group="first_treat",
+            rng=rng,
+            draws=99,
         )
         rejections.append(res.pvalue <= 0.05)
     assert 0.02 <= np.mean(rejections) <= 0.09
@@ -52,7 +57,12 @@ def test_permutation_detects_a_large_effect():
     design = SimulationDesign(effect=3.0, dynamic=0.0, cohort_spread=0.0, noise_sd=1.0)
     p = simulate_panel(SCHEDULE, YEARS, rng=rng, design=design)
     res = permutation_test(
-        p, y="simulated_outcome", unit="unit", time="year", group="first_treat", rng=rng,
+        p,
+        y="simulated_outcome",
+        unit="unit",
+        time="year",
+        group="first_treat",
+        rng=rng,
         draws=199,
     )
     assert res.pvalue < 0.05
@@ -62,7 +72,11 @@ def test_permutation_refuses_unbalanced_panels():
     p = simulate_panel(SCHEDULE, YEARS, rng=np.random.default_rng(1), design=NULL).iloc[1:]
     with pytest.raises(PanelError, match="unbalanced"):
         permutation_test(
-            p, y="simulated_outcome", unit="unit", time="year", group="first_treat",
+            p,
+            y="simulated_outcome",
+            unit="unit",
+            time="year",
+            group="first_treat",
             rng=np.random.default_rng(1),
         )
 
@@ -84,8 +98,13 @@ def _wildboottest_pvalue(p: pd.DataFrame) -> tuple[float, float]:
     x.insert(0, "const", 1.0)
     model = sm.OLS(p["simulated_outcome"].to_numpy(), x)
     res = wildboottest(
-        model, param="tr", cluster=pd.factorize(p["unit"])[0], B=9999, weights_type="rademacher",
-        seed=1, show=False,
+        model,
+        param="tr",
+        cluster=pd.factorize(p["unit"])[0],
+        B=9999,
+        weights_type="rademacher",
+        seed=1,
+        show=False,
     )
     return float(res["p-value"].iloc[0]), float(res["statistic"].iloc[0])
 
@@ -98,8 +117,15 @@ def test_wild_bootstrap_matches_wildboottest_under_full_enumeration():
     p = simulate_panel(sched, YEARS, rng=rng, design=NULL)
     p["tr"] = ((p["first_treat"] > 0) & (p["year"] >= p["first_treat"])).astype(float)
     ours = wild_cluster_bootstrap(
-        p, y="simulated_outcome", x=["tr"], test="tr", unit="unit", time="year",
-        rng=np.random.default_rng(0), iterations=9999, weights="rademacher",
+        p,
+        y="simulated_outcome",
+        x=["tr"],
+        test="tr",
+        unit="unit",
+        time="year",
+        rng=np.random.default_rng(0),
+        iterations=9999,
+        weights="rademacher",
     )
     theirs, t_theirs = _wildboottest_pvalue(p)
     assert ours.enumerated and ours.iterations == 256

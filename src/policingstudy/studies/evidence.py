@@ -211,7 +211,7 @@ def _cs(
 
 
 def _row(panel: str, outcome: str, estimator: str, definition: str, **values: Any) -> dict:
-    row = dict.fromkeys(ESTIMATE_COLUMNS, np.nan)
+    row: dict[str, Any] = dict.fromkeys(ESTIMATE_COLUMNS, np.nan)
     row.update(
         panel=panel,
         outcome=outcome,
@@ -292,17 +292,32 @@ def did_suite(
         )
         rows.append(
             _row(
-                panel, rate, "twfe", definition, **common, p_value=wb.pvalue,
+                panel,
+                rate,
+                "twfe",
+                definition,
+                **common,
+                p_value=wb.pvalue,
                 p_method="wild_bootstrap",
             )
         )
         perm = permutation_test(
-            data, y=rate, unit="unit", time="year", group="group", rng=rng,
+            data,
+            y=rate,
+            unit="unit",
+            time="year",
+            group="group",
+            rng=rng,
             draws=settings.permutation_draws,
         )
         rows.append(
             _row(
-                panel, rate, "twfe", definition, **common, p_value=perm.pvalue,
+                panel,
+                rate,
+                "twfe",
+                definition,
+                **common,
+                p_value=perm.pvalue,
                 p_method="permutation",
             )
         )
@@ -405,10 +420,8 @@ def honest_table(
     from policingstudy.methods.causal.honest import breakdown, event_study_input, honest_bounds
 
     keep = dyn.event_times != -1
-    est = event_study_input(
-        dyn.event_times[keep], dyn.att[keep], dyn.vcov[np.ix_(keep, keep)]
-    )
-    l_vec = np.full(est.num_post, 1.0 / est.num_post)
+    est = event_study_input(dyn.event_times[keep], dyn.att[keep], dyn.vcov[np.ix_(keep, keep)])
+    l_vec = [1.0 / est.num_post] * est.num_post
     with warnings.catch_warnings():
         for message in _EXPECTED_WARNINGS:
             warnings.filterwarnings("ignore", message=message)
@@ -431,7 +444,9 @@ def honest_table(
     return frame, {"rm_breakdown": breakdown(rm), "sd_breakdown": breakdown(sd)}
 
 
-def pre_adoption_means(data: pd.DataFrame, *, y: str, window: tuple[int, int] = (-5, 3)) -> pd.DataFrame:
+def pre_adoption_means(
+    data: pd.DataFrame, *, y: str, window: tuple[int, int] = (-5, 3)
+) -> pd.DataFrame:
     """Mean outcome of adopters by event time against comparison units in the same years.
 
     Comparison units in calendar year t are those never treated or first treated after t.
@@ -590,10 +605,13 @@ def de_timing(units: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
 
     schedule = de_adoption_schedule(units, events).table
     de = units[
-        (units["jurisdiction"] == "DE") & units["subunit_code"].fillna("").str.match(r"^DE-[A-Z]{2}$")
+        (units["jurisdiction"] == "DE")
+        & units["subunit_code"].fillna("").str.match(r"^DE-[A-Z]{2}$")
     ]
     ev = events.merge(de[["unit_id", "subunit_code", "kind"]], on="unit_id")
-    ev = ev[ev["kind"] != "no_body"].assign(year=lambda f: f["date"].astype(str).str[:4].astype(int))
+    ev = ev[ev["kind"] != "no_body"].assign(
+        year=lambda f: f["date"].astype(str).str[:4].astype(int)
+    )
     holder: dict[str, int] = {}
     for code, rows in ev.groupby("subunit_code"):
         years = list(rows.loc[rows["event"] == "first_holder_took_office", "year"])
@@ -657,9 +675,7 @@ def german_evidence(
     start_pop = population.assign(year=population["year"] + 1)
     frame = add_rate(frame, start_pop, count="cases", rate="cases_per_100k")
     timing = de_timing(units, events)
-    panels = {
-        d: _balanced(frame, years_t, timing.set_index("unit")[d]) for d in DE_DEFINITIONS
-    }
+    panels = {d: _balanced(frame, years_t, timing.set_index("unit")[d]) for d in DE_DEFINITIONS}
     n_never = {d: int((p.groupby("unit")["group"].first() == 0).sum()) for d, p in panels.items()}
     details = {
         "n_lands": int(timing["unit"].nunique()),
@@ -737,8 +753,9 @@ def us_evidence(
     current = us_adoption_schedule(
         cities, agencies, units[~units["unit_id"].isin(PREDECESSOR_UNITS)], events
     )
-    base = us_city_panel(current.assign(first_year=current["first_year"].fillna(0)), match, nix,
-                         years=years)
+    base = us_city_panel(
+        current.assign(first_year=current["first_year"].fillna(0)), match, nix, years=years
+    )
     label = full["city"] + " (" + full["state"].str[3:] + ")"
     first = {
         "first_body": full.set_index(label)["first_year"],
@@ -750,8 +767,9 @@ def us_evidence(
     )
     pop = population.assign(unit=population["city"] + " (" + population["state"].str[3:] + ")")
     frame = base.data.rename(columns={"city": "unit"})[["unit", "year", "people_killed"]]
-    frame = add_rate(frame.astype({"people_killed": float}), pop, count="people_killed",
-                     rate="killed_per_100k")
+    frame = add_rate(
+        frame.astype({"people_killed": float}), pop, count="people_killed", rate="killed_per_100k"
+    )
     panels = {}
     for d in US_DEFINITIONS:
         panels[d] = _balanced(frame, years, first[d].astype(float))
@@ -761,9 +779,7 @@ def us_evidence(
         "n_cities": len(full),
         "years": tuple(int(y) for y in years),
         "n_units": {d: int(p["unit"].nunique()) for d, p in panels.items()},
-        "n_treated": {
-            d: int(p.loc[p["group"] > 0, "unit"].nunique()) for d, p in panels.items()
-        },
+        "n_treated": {d: int(p.loc[p["group"] > 0, "unit"].nunique()) for d, p in panels.items()},
         "total_killed": int(frame["people_killed"].sum()),
         "predecessor_cities": sorted(
             label[
@@ -953,8 +969,12 @@ def german_panel(*, rng: np.random.Generator, settings: EvidenceSettings) -> Pan
     de = pop.de_population(_population_folders(*DE_POPULATION_SOURCES))
     population = de.rename(columns={"code": "unit"})[["unit", "year", "population"]]
     return german_evidence(
-        tables["pks_laender"], tables["units"], tables["events"], population,
-        rng=rng, settings=settings,
+        tables["pks_laender"],
+        tables["units"],
+        tables["events"],
+        population,
+        rng=rng,
+        settings=settings,
     )
 
 
@@ -977,7 +997,9 @@ def us_panel(*, rng: np.random.Generator, settings: EvidenceSettings) -> PanelEv
     nix = readers.read_nix_fatal_ois(source("us_nix_agency_year_fois"))
     people = pop.us_city_population(_population_folders(*US_POPULATION_SOURCES), cities=cities)
     key = people["city_key"]
-    wanted = {pop.us_city_key(c, s): (c, s) for c, s in zip(cities["city"], cities["state"], strict=True)}
+    wanted = {
+        pop.us_city_key(c, s): (c, s) for c, s in zip(cities["city"], cities["state"], strict=True)
+    }
     population = pd.DataFrame(
         {
             "city": key.map(lambda k: wanted[k][0]),
@@ -988,8 +1010,15 @@ def us_panel(*, rng: np.random.Generator, settings: EvidenceSettings) -> PanelEv
     )
     tables = load("units", "events")
     return us_evidence(
-        cities, agencies, tables["units"], tables["events"], match, nix, population,
-        rng=rng, settings=settings,
+        cities,
+        agencies,
+        tables["units"],
+        tables["events"],
+        match,
+        nix,
+        population,
+        rng=rng,
+        settings=settings,
     )
 
 
@@ -1002,9 +1031,7 @@ def ew_panel() -> EwEvidence:
     from policingstudy.studies.inputs import source
 
     categories = ("custody", "rti", "shootings", "suicides", "other_contact")
-    iopc = {
-        c: read_iopc_by_force(source(s)) for c, s in zip(categories, EW_SOURCES, strict=True)
-    }
+    iopc = {c: read_iopc_by_force(source(s)) for c, s in zip(categories, EW_SOURCES, strict=True)}
     panel = ew_deaths_panel(iopc)
     ew = pop.ew_population(_population_folders(*EW_POPULATION_SOURCES))
     population = ew.rename(columns={"code": "unit"})[["unit", "year", "population"]]
@@ -1048,9 +1075,10 @@ def verdict(evidence: PanelEvidence, *, main: str, alpha: float = 0.05) -> Verdi
         failed.append("anticipation")
     sign = np.sign(zero0["estimate"]).unique()
     others = est[(est["definition"] != main) & (est["anticipation"] == 0)]
-    if len(sign) != 1 or not (
-        (others["p_value"] < alpha) & (np.sign(others["estimate"]) == sign[0])
-    ).all():
+    if (
+        len(sign) != 1
+        or not ((others["p_value"] < alpha) & (np.sign(others["estimate"]) == sign[0])).all()
+    ):
         failed.append("timing")
     rm = evidence.honest[
         (evidence.honest["restriction"] == "relative_magnitudes") & (evidence.honest["mbar"] == 1)

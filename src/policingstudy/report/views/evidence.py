@@ -27,7 +27,9 @@ from policingstudy.studies.evidence import (
 _COLOURS = {"twfe": "#1b6ca8", "cs_universal": "#d98c1f", "adopters": "#c0392b", "other": "#777"}
 
 
-def published_tables(de: PanelEvidence, us: PanelEvidence, ew: EwEvidence) -> dict[str, pd.DataFrame]:
+def published_tables(
+    de: PanelEvidence, us: PanelEvidence, ew: EwEvidence
+) -> dict[str, pd.DataFrame]:
     """The language-free tables of reports/tables/06_adoption_evidence/.
 
     Returns
@@ -108,7 +110,9 @@ def power_display(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     return localise(out, {c: f"evidence.col_{c}" for c in out.columns}, lang)
 
 
-def timing_display(schedules: pd.DataFrame, definitions: tuple[str, ...], lang: Lang) -> pd.DataFrame:
+def timing_display(
+    schedules: pd.DataFrame, definitions: tuple[str, ...], lang: Lang
+) -> pd.DataFrame:
     """Adoption year of each unit under each definition (0 = never, blank = dropped)."""
     out = pd.DataFrame({"unit": schedules["unit"].to_numpy()})
     for d in definitions:
@@ -128,10 +132,20 @@ def pre_adoption_plot(evidence: PanelEvidence, lang: Lang, ax: Axes | None = Non
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
     pre = evidence.pre_adoption
-    ax.plot(pre["event_time"], pre["adopters_mean"], "o-", color=_COLOURS["adopters"],
-            label=t("evidence.label_adopters", lang))
-    ax.plot(pre["event_time"], pre["comparison_mean"], "s--", color=_COLOURS["other"],
-            label=t("evidence.label_comparison", lang))
+    ax.plot(
+        pre["event_time"],
+        pre["adopters_mean"],
+        "o-",
+        color=_COLOURS["adopters"],
+        label=t("evidence.label_adopters", lang),
+    )
+    ax.plot(
+        pre["event_time"],
+        pre["comparison_mean"],
+        "s--",
+        color=_COLOURS["other"],
+        label=t("evidence.label_comparison", lang),
+    )
     ax.axvline(-0.5, color="grey", linestyle=":", linewidth=0.8)
     ax.set_xlabel(t("evidence.event_time", lang))
     ax.set_ylabel(t(f"evidence.outcome_{evidence.rate}", lang))
@@ -145,7 +159,9 @@ def event_study_plot(evidence: PanelEvidence, lang: Lang, ax: Axes | None = None
     """TWFE (binned endpoints) and C&S (universal base) event studies with 95% intervals."""
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
-    for shift, (name, marker) in zip((-0.1, 0.1), (("twfe", "o"), ("cs_universal", "s")), strict=True):
+    for shift, (name, marker) in zip(
+        (-0.1, 0.1), (("twfe", "o"), ("cs_universal", "s")), strict=True
+    ):
         rows = evidence.event_study[evidence.event_study["estimator"] == name]
         ax.errorbar(
             rows["event_time"] + shift,
@@ -188,10 +204,20 @@ def synth_plot(ew: EwEvidence, lang: Lang, ax: Axes | None = None) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
     path = ew.synth.path
-    ax.plot(path["time"], path["treated"], "o-", color=_COLOURS["adopters"],
-            label=t("evidence_ew.label_gm", lang))
-    ax.plot(path["time"], path["synthetic"], "s--", color=_COLOURS["other"],
-            label=t("evidence_ew.label_synthetic", lang))
+    ax.plot(
+        path["time"],
+        path["treated"],
+        "o-",
+        color=_COLOURS["adopters"],
+        label=t("evidence_ew.label_gm", lang),
+    )
+    ax.plot(
+        path["time"],
+        path["synthetic"],
+        "s--",
+        color=_COLOURS["other"],
+        label=t("evidence_ew.label_synthetic", lang),
+    )
     ax.axvline(ew.synth.treatment_time - 0.5, color="black", linestyle=":", linewidth=0.8)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("evidence_ew.financial_year_start", lang))
@@ -279,15 +305,23 @@ def evidence_numbers(
         ("established_without_nw", "de_twfe_nonw"),
     ):
         _add_row(nums, key, de.estimate("twfe", definition=definition, p_method="cluster_t"))
-    nums.add("de_twfe_wb_p", float(de.estimate("twfe", definition="established",
-                                               p_method="wild_bootstrap")["p_value"]), digits=3)
-    nums.add("de_twfe_perm_p", float(de.estimate("twfe", definition="established",
-                                                 p_method="permutation")["p_value"]), digits=3)
+    nums.add(
+        "de_twfe_wb_p",
+        float(de.estimate("twfe", definition="established", p_method="wild_bootstrap")["p_value"]),
+        digits=3,
+    )
+    nums.add(
+        "de_twfe_perm_p",
+        float(de.estimate("twfe", definition="established", p_method="permutation")["p_value"]),
+        digits=3,
+    )
     for a in (0, 1):
-        _add_row(nums, f"de_cs_a{a}", de.estimate("cs_varying", definition="established",
-                                                  anticipation=a))
-    _add_row(nums, "de_cs_holder", de.estimate("cs_varying", definition="first_holder",
-                                               anticipation=0))
+        _add_row(
+            nums, f"de_cs_a{a}", de.estimate("cs_varying", definition="established", anticipation=a)
+        )
+    _add_row(
+        nums, "de_cs_holder", de.estimate("cs_varying", definition="first_holder", anticipation=0)
+    )
     for definition, key in (("established", "de_ppml"), ("first_holder", "de_ppml_holder")):
         _add_pct(nums, key, de.estimate("ppml", definition=definition))
     _honest(nums, "de", de)
@@ -308,10 +342,16 @@ def evidence_numbers(
         for a in (0, 1):
             _add_row(nums, f"{key}_a{a}", us.estimate("cs_varying", definition=d, anticipation=a))
     _add_row(nums, "us_twfe", us.estimate("twfe", definition="first_body", p_method="cluster_t"))
-    nums.add("us_twfe_perm_p", float(us.estimate("twfe", definition="first_body",
-                                                 p_method="permutation")["p_value"]), digits=3)
-    nums.add("us_twfe_wb_p", float(us.estimate("twfe", definition="first_body",
-                                               p_method="wild_bootstrap")["p_value"]), digits=3)
+    nums.add(
+        "us_twfe_perm_p",
+        float(us.estimate("twfe", definition="first_body", p_method="permutation")["p_value"]),
+        digits=3,
+    )
+    nums.add(
+        "us_twfe_wb_p",
+        float(us.estimate("twfe", definition="first_body", p_method="wild_bootstrap")["p_value"]),
+        digits=3,
+    )
     _add_pct(nums, "us_ppml", us.estimate("ppml", definition="first_body"))
     _add_pct(nums, "us_ppml_cur", us.estimate("ppml", definition="current_body"))
     _honest(nums, "us", us)
