@@ -10,7 +10,7 @@ from policingstudy.core.types import Lang
 from policingstudy.i18n import Translator, t
 from policingstudy.report.numbers import Numbers
 
-__all__ = ["Translator", "markdown"]
+__all__ = ["Translator", "heading", "markdown"]
 
 
 def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any) -> Markdown:
@@ -35,3 +35,8 @@ def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any
     values = dict(numbers.text(lang)) if numbers is not None else {}
     values.update(fields)
     return Markdown(t(key, lang, **values))
+
+
+def heading(key: str, lang: Lang, level: int = 2) -> Markdown:
+    """Return the catalog text ``key`` as a Markdown heading of ``level`` (1-6)."""
+    return Markdown(f"{'#' * max(1, min(level, 6))} {t(key, lang)}")
