@@ -264,9 +264,7 @@ def test_load_glossary_names_the_bad_row(tmp_path):
     bad.write_text(",".join(COLUMNS) + "\nx,one,,бір,src,,,,\n", encoding="utf-8")
     with pytest.raises(AssertionError, match=r"glossary.csv line 2 \(x\): empty kk"):
         load_glossary(bad)
-    bad.write_text(
-        ",".join(COLUMNS) + "\nx,a,b,c,s,,,,\nx,a,b,c,s,,,,\n", encoding="utf-8"
-    )
+    bad.write_text(",".join(COLUMNS) + "\nx,a,b,c,s,,,,\nx,a,b,c,s,,,,\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="line 3: duplicate concept_id 'x'"):
         load_glossary(bad)
 
@@ -306,9 +304,7 @@ def _catalog_params() -> list[object]:
         if path.name in PENDING_REWRITE:
             lang = path.parent.name
             found = [
-                f
-                for key, text in catalog_texts(path)
-                for f in find(text, lang, key, ROWS, CHECKS)
+                f for key, text in catalog_texts(path) for f in find(text, lang, key, ROWS, CHECKS)
             ]
             if found:
                 marks.append(
@@ -344,5 +340,7 @@ def test_codebook_uses_no_forbidden_variant():
 
 
 def test_unit_names_use_no_forbidden_variant():
-    findings = [f for where, lang, text in unit_names() for f in find(text, lang, where, ROWS, CHECKS)]
+    findings = [
+        f for where, lang, text in unit_names() for f in find(text, lang, where, ROWS, CHECKS)
+    ]
     assert not findings, _report(findings)

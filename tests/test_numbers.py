@@ -13,7 +13,7 @@ from policingstudy.report.numbers import Numbers, format_number
         (1234567, "en", None, "1,234,567"),
         (1234567, "kk", None, "1\u00a0234\u00a0567"),
         (0.8151, "ru", 3, "0,815"),
-        (-0.0399, "en", 3, "\u2212" "0.040"),
+        (-0.0399, "en", 3, "\u22120.040"),
         (64.8, "kk", 1, "64,8"),
     ],
 )

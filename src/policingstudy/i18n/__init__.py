@@ -108,6 +108,8 @@ def _count_text(count: Any, lang: Lang, key: str) -> FormattedNumber:
     """The count as shown: a formatted number keeps its text, an integer is formatted."""
     if isinstance(count, FormattedNumber):
         return count
+    if isinstance(count, str) and count.isascii() and count.isdigit():
+        count = int(count)  # a plain whole number passed as text ("4")
     if isinstance(count, bool) or not isinstance(count, int) and not hasattr(count, "item"):
         raise CatalogError(
             f"plural message {key!r} ({lang}) needs an integer or a formatted number as its "
@@ -137,9 +139,7 @@ class _MessageFormatter(string.Formatter):
         self.key = key
         self.fields: Mapping[str, Any] = {}
 
-    def vformat(
-        self, format_string: str, args: Sequence[Any], kwargs: Mapping[str, Any]
-    ) -> str:
+    def vformat(self, format_string: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
         self.fields = kwargs
         return super().vformat(format_string, args, kwargs)
 
@@ -253,9 +253,7 @@ def missing_keys() -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for lang in LANGS:
         texts = catalog(lang)
-        gaps = sorted(
-            k for k in every if not any(s.strip() for s in texts_of(texts.get(k, "")))
-        )
+        gaps = sorted(k for k in every if not any(s.strip() for s in texts_of(texts.get(k, ""))))
         if gaps:
             result[lang] = gaps
     return result

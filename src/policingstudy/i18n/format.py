@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
@@ -53,7 +54,7 @@ PRECISIONS: tuple[Precision, ...] = ("day", "month", "year")
 _SKELETONS: dict[Precision, str] = {"day": "yMMMMd", "month": "yMMMM", "year": "y"}
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
 
-Real = int | float | Decimal
+Real = int | float | Decimal | np.integer[Any] | np.floating[Any]
 
 
 class FormattedNumber(str):
@@ -103,7 +104,9 @@ def _decimal(value: Any, *, what: str = "value") -> Decimal:
 
 def _check_digits(digits: int) -> int:
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= MAX_DIGITS:
-        raise PolicingStudyError(f"digits: expected an integer from 0 to {MAX_DIGITS}, got {digits!r}")
+        raise PolicingStudyError(
+            f"digits: expected an integer from 0 to {MAX_DIGITS}, got {digits!r}"
+        )
     return digits
 
 
@@ -131,7 +134,9 @@ def round_half_up(value: Real, digits: int) -> Decimal:
     try:
         rounded = exact.quantize(Decimal(1).scaleb(-_check_digits(digits)), rounding=ROUND_HALF_UP)
     except InvalidOperation as exc:  # more digits than the context's precision
-        raise PolicingStudyError(f"value {value!r} is too large to show with {digits} digits") from exc
+        raise PolicingStudyError(
+            f"value {value!r} is too large to show with {digits} digits"
+        ) from exc
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
@@ -223,6 +228,33 @@ def percent(value: Real, lang: Lang, *, digits: int, scale: Scale) -> FormattedN
         rounded.copy_abs() / 100, format=pattern, locale=locale(lang)
     )
     return FormattedNumber(MINUS + text if rounded < 0 else text, rounded)
+
+
+def scientific(value: Real, lang: Lang, *, digits: int) -> str:
+    """Format a tiny or huge number as ``1,2 × 10⁻¹²`` (mantissa rounded as in :func:`number`).
+
+    Examples
+    --------
+    >>> scientific(1.23e-12, "ru", digits=1)
+    '1,2\u00a0×\u00a010⁻¹²'
+    >>> scientific(0, "en", digits=1)
+    '0.0'
+    """
+    exact = _decimal(value)
+    if exact.is_zero():
+        return str(number(0, lang, digits=digits))
+    exponent = exact.copy_abs().adjusted()
+    mantissa = round_half_up(exact.scaleb(-exponent), digits)
+    if mantissa.copy_abs() >= 10:  # 9.96 -> 10.0: carry into the exponent
+        exponent += 1
+        mantissa = round_half_up(exact.scaleb(-exponent), digits)
+    power = str(exponent).translate(_SUPERSCRIPT)
+    return f"{number(mantissa, lang, digits=digits)}\u00a0×\u00a010{power}"
+
+
+_SUPERSCRIPT = str.maketrans(
+    "-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+)
 
 
 def _as_date(value: Any) -> tuple[_dt.date, Precision]:
@@ -329,7 +361,7 @@ def ticks(lang: Lang, *, digits: int | None = None, grouping: bool = True) -> Fo
 def _formatter_class() -> type:
     from matplotlib.ticker import Formatter
 
-    class LocaleFormatter(Formatter):  # type: ignore[misc]
+    class LocaleFormatter(Formatter):
         """Tick labels formatted by :func:`policingstudy.i18n.format.number`."""
 
         def __init__(self, lang: Lang, digits: int | None, grouping: bool) -> None:

@@ -20,7 +20,7 @@ Number = int | float
 
 
 def format_number(value: Number, lang: Lang, digits: int | None = None) -> FormattedNumber:
-    """Format a number for running text in ``lang`` (CLDR rules of :mod:`policingstudy.i18n.format`).
+    """Format a number for running text in ``lang`` (rules of :mod:`policingstudy.i18n.format`).
 
     English uses a comma as thousands separator and a point as decimal mark; Kazakh and Russian use
     a no-break space and a comma. Negative numbers take the minus sign U+2212; the value is rounded

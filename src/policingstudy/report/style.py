@@ -70,8 +70,9 @@ def _localise_axis(axis: Axis, lang: Lang, kind: AxisKind) -> None:
         return
     if kind in ("integer", "year"):
         axis.set_major_locator(MaxNLocator(integer=True))
-    axis.set_major_formatter(ticks(lang, digits=0 if kind != "number" else None,
-                                   grouping=kind != "year"))
+    axis.set_major_formatter(
+        ticks(lang, digits=0 if kind != "number" else None, grouping=kind != "year")
+    )
 
 
 def localise_axes(ax: Axes, lang: Lang, *, x: AxisKind = "auto", y: AxisKind = "auto") -> Axes:

@@ -11,7 +11,9 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import number, scientific
 from policingstudy.report.numbers import Numbers
+from policingstudy.report.style import localise_axes
 from policingstudy.report.tables import localise
 from policingstudy.studies.adoption_de import AdoptionEstimates, AdoptionPanel, AdoptionSchedule
 
@@ -41,6 +43,7 @@ def adoption_plot(
     ax.set_xlabel(t("evidence.year", lang))
     ax.set_title(t("evidence.adoption_title", lang))
     ax.legend(fontsize=7, loc="lower right")
+    localise_axes(ax, lang, x="year")
     return ax
 
 
@@ -99,6 +102,7 @@ def event_study_plot(
     ax.set_ylabel(t(f"{namespace}.outcome_{estimates.outcome}", lang))
     ax.set_title(t(f"{namespace}.event_study_title", lang))
     ax.legend(fontsize=7)
+    localise_axes(ax, lang, x="integer")
     return ax
 
 
@@ -137,10 +141,9 @@ def estimates_table(estimates: list[AdoptionEstimates], lang: Lang) -> pd.DataFr
                 "n_obs": cs_fit.n_obs,
             }
         )
-    frame = pd.DataFrame(rows).round(
-        {"estimate": 3, "se": 3, "ci_low": 3, "ci_high": 3, "pvalue": 3}
-    )
-    return localise(frame, {c: f"evidence.col_{c}" for c in frame.columns}, lang)
+    frame = pd.DataFrame(rows)
+    digits = dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "pvalue"), 3)
+    return localise(frame, {c: f"evidence.col_{c}" for c in frame.columns}, lang, digits=digits)
 
 
 def simulation_table(summary: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -159,8 +162,8 @@ def simulation_table(summary: pd.DataFrame, lang: Lang) -> pd.DataFrame:
         "coverage",
         "replications",
     ]
-    frame = frame[cols].round(3)
-    return localise(frame, {c: f"evidence.col_{c}" for c in cols}, lang)
+    digits = dict.fromkeys(cols[1:-1], 3)
+    return localise(frame[cols], {c: f"evidence.col_{c}" for c in cols}, lang, digits=digits)
 
 
 def mpdta_table(validation: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -168,8 +171,8 @@ def mpdta_table(validation: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     frame = validation.copy()
     frame["quantity"] = [t(f"evidence.q_{q}", lang) for q in frame["quantity"]]
     for col in ("published_att", "ours_att", "published_se", "ours_se"):
-        frame[col] = frame[col].map(lambda v: f"{v:.10f}")
-    frame["max_abs_diff"] = frame["max_abs_diff"].map(lambda v: f"{v:.1e}")
+        frame[col] = [number(v, lang, digits=10) for v in frame[col]]
+    frame["max_abs_diff"] = [scientific(v, lang, digits=1) for v in frame["max_abs_diff"]]
     return localise(frame, {c: f"evidence.col_{c}" for c in frame.columns}, lang)
 
 

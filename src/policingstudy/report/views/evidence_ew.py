@@ -9,8 +9,10 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import date, number
 from policingstudy.methods.causal.twfe import TwfeResult
 from policingstudy.report.numbers import Numbers
+from policingstudy.report.style import localise_axes
 from policingstudy.report.tables import localise
 from policingstudy.studies.adoption_ew import EwPanel
 from policingstudy.studies.crossnational import ALL_COUNTRIES, FOCUS_INDICATORS
@@ -86,6 +88,7 @@ def ew_deaths_plot(
     ax.set_ylabel(t("evidence_ew.deaths", lang))
     ax.set_title(t("evidence_ew.deaths_title", lang))
     ax.legend(fontsize=7, loc="upper left")
+    localise_axes(ax, lang, x="keep", y="integer")
     return ax
 
 
@@ -111,12 +114,14 @@ def ew_estimates_table(before_after: pd.DataFrame, result: TwfeResult, lang: Lan
             "before": np.nan,
             "after": np.nan,
             "estimate": coef["coef"],
-            "ci": f"[{coef['ci_low']:.2f}; {coef['ci_high']:.2f}]",
+            "ci": f"[{number(coef['ci_low'], lang, digits=2)}; "
+            f"{number(coef['ci_high'], lang, digits=2)}]",
             "n_units": result.n_units,
         }
     )
-    frame = pd.DataFrame(rows).round({"before": 2, "after": 2, "estimate": 2})
-    return localise(frame, {c: f"evidence_ew.col_{c}" for c in frame.columns}, lang)
+    frame = pd.DataFrame(rows)
+    digits = dict.fromkeys(("before", "after", "estimate"), 2)
+    return localise(frame, {c: f"evidence_ew.col_{c}" for c in frame.columns}, lang, digits=digits)
 
 
 def wgi_plot(
@@ -176,6 +181,7 @@ def wgi_plot(
     ax.set_title(t(f"evidence_ew.wgi_{indicator}", lang), fontsize=9)
     ax.set_xlabel(t("evidence_ew.year", lang))
     ax.set_ylabel(t("evidence_ew.wgi_estimate", lang))
+    localise_axes(ax, lang, x="year")
     return ax
 
 
@@ -203,7 +209,7 @@ def kz_events_table(events: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Kazakh reform events marked on the WGI figure: date, body, event."""
     frame = pd.DataFrame(
         {
-            "date": events["date"].astype(str),
+            "date": [date(d, lang) for d in events["date"].astype(str)],
             "body": events[f"name_{lang}"],
             "event": [t(f"evidence_ew.event_{e}", lang) for e in events["event"]],
         }
@@ -215,9 +221,13 @@ def wgi_change_table(change: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Kazakhstan's WGI change between two years per indicator, with standard errors."""
     frame = change.reset_index()
     frame["indicator"] = [t(f"evidence_ew.wgi_{i}", lang) for i in frame["indicator"]]
-    frame = frame.round(2)
     cols = ["indicator", "first", "se_first", "last", "se_last", "change", "se_change"]
-    return localise(frame[cols], {c: f"evidence_ew.col_{c}" for c in cols}, lang)
+    return localise(
+        frame[cols],
+        {c: f"evidence_ew.col_{c}" for c in cols},
+        lang,
+        digits=dict.fromkeys(cols[1:], 2),
+    )
 
 
 def ew_numbers(

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.report.numbers import Numbers
+from policingstudy.report.style import localise_axes
 from policingstudy.report.tables import localise
 from policingstudy.report.views.evidence_de import event_study_plot
 from policingstudy.studies.adoption_us import UsEstimates, UsPanel
@@ -48,6 +49,7 @@ def us_adoption_plot(
     ax.set_ylabel(t("evidence_us.n_cities", lang))
     ax.set_title(t("evidence_us.adoption_title", lang))
     ax.legend(fontsize=7, loc="upper left")
+    localise_axes(ax, lang, x="year", y="integer")
     return ax
 
 
@@ -94,8 +96,9 @@ def us_estimates_table(estimates: UsEstimates, lang: Lang) -> pd.DataFrame:
                 "n_obs": es.twfe.n_obs,
             }
         )
-    frame = pd.DataFrame(rows).round({"estimate": 3, "se": 3, "ci_low": 3, "ci_high": 3})
-    return localise(frame, {c: f"evidence_us.col_{c}" for c in frame.columns}, lang)
+    frame = pd.DataFrame(rows)
+    digits = dict.fromkeys(("estimate", "se", "ci_low", "ci_high"), 3)
+    return localise(frame, {c: f"evidence_us.col_{c}" for c in frame.columns}, lang, digits=digits)
 
 
 def us_unmatched_table(match: pd.DataFrame, panel: UsPanel, lang: Lang) -> pd.DataFrame:

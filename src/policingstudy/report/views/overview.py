@@ -24,26 +24,26 @@ def thesis_numbers(tables: dict[str, pd.DataFrame]) -> Numbers:
 
 
 def topics_table(topics: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """The topics with their label in ``lang``, kind and the Kazakh first words."""
+    """The topics with their label in ``lang``, kind and the Kazakh first words; id last."""
     frame = topics.assign(
         label=topics[f"label_{lang}"],
         kind_label=[t(f"thesis.kind_{k}", lang) for k in topics["kind"]],
-        refs=topics["article_refs"].fillna(""),
+        refs=topics["article_refs"],
     )
     return localise(
         frame,
         {
-            "topic_id": "common.column_id",
             "label": "common.column_topic",
             "kind_label": "common.column_kind",
             "starts_with": "common.column_starts_with",
             "refs": "common.column_refs",
+            "topic_id": "common.column_id",
         },
         lang,
     )
 
 
 def labelled_list(frame: pd.DataFrame, id_column: str, lang: Lang) -> pd.DataFrame:
-    """An id + label table in ``lang`` (problems, programme items, foreign models)."""
+    """A label + id table in ``lang`` (problems, programme items, foreign models)."""
     renamed = frame.assign(label=frame[f"label_{lang}"])
-    return localise(renamed, {id_column: "common.column_id", "label": "common.column_label"}, lang)
+    return localise(renamed, {"label": "common.column_label", id_column: "common.column_id"}, lang)
