@@ -175,7 +175,9 @@ def test_zero_form_is_used_for_zero_only():
 
 
 def test_plural_entry_without_count_is_refused():
-    with pytest.raises(CatalogError, match=r"'dataset.sources' \(ru\) has plural forms: pass count"):
+    with pytest.raises(
+        CatalogError, match=r"'dataset.sources' \(ru\) has plural forms: pass count"
+    ):
         t("dataset.sources", "ru")
 
 
