@@ -226,3 +226,27 @@ def test_shorten_marks_a_cut_with_an_ellipsis():
     assert views.shorten("Солтүстік Рейн – Вестфалия", 10) == "Солтүстік…"
     assert views.shorten("short", 10) == "short"
     assert views.shorten(np.nan, 10) == ""
+
+
+def test_timeline_legend_keys_events_in_grey_and_jurisdictions_by_colour():
+    events = pd.DataFrame(
+        {
+            "unit_id": ["KZ_A", "UK_X"],
+            "event": ["established", "reformed"],
+            "date": ["2015-11", "2012-01-16"],
+        }
+    )
+    units = pd.DataFrame(
+        {
+            "unit_id": ["KZ_A", "UK_X"],
+            "jurisdiction": ["KZ", "UK-EW"],
+            "name_kk": ["Қоғамдық кеңес", "Комиссар"],
+        }
+    )
+    ax = views.timeline(events, units, "kk")
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["құрылды", "реформаланды", "Қазақстан", "Англия мен Уэльс"]
+    ax.figure.canvas.draw()
+    ticks = [tick.get_text() for tick in ax.get_xticklabels() if tick.get_text()]
+    assert ticks and all(tick.isdigit() for tick in ticks)  # years, no group separator
+    plt.close("all")

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
@@ -165,7 +167,8 @@ def heatmap(
     colorbar.set_label(t("dataset.heatmap_scale", lang))
     localise_axes(colorbar.ax, lang)
     if len(na):
-        ax.legend(loc="upper right", bbox_to_anchor=(1.0, -0.08), fontsize=7, frameon=False)
+        # right of the map, above the colour bar: below the axes it would cover the tick labels
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     return ax
 
 
@@ -201,7 +204,23 @@ def timeline(events: pd.DataFrame, units: pd.DataFrame, lang: Lang, ax: Axes | N
     ax.set_yticks(range(len(order)), [shorten(names[u], 45) for u in order], fontsize=7)
     ax.set_xlabel(t("dataset.year", lang))
     ax.set_title(t("dataset.timeline_title", lang))
-    ax.legend(fontsize=7, loc="lower right")
+    # the markers' colours belong to jurisdictions: grey event markers, then a colour key
+    handles = [
+        Line2D([], [], linestyle="", marker=m, color="#bbbbbb", markeredgecolor="black", label=lb)
+        for m, lb in (
+            (marker, t(f"dataset.event_{event}", lang))
+            for event, marker in markers.items()
+            if (ev["event"] == event).any()
+        )
+    ]
+    handles += [
+        Patch(
+            facecolor=JURISDICTION_COLOURS.get(j, "#555"),
+            label=t(f"dataset.jur_{j.replace('-', '_')}", lang),
+        )
+        for j in sorted(ev["jurisdiction"].unique())
+    ]
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     localise_axes(ax, lang, x="year")
     return ax
 
