@@ -250,3 +250,28 @@ def test_timeline_legend_keys_events_in_grey_and_jurisdictions_by_colour():
     ticks = [tick.get_text() for tick in ax.get_xticklabels() if tick.get_text()]
     assert ticks and all(tick.isdigit() for tick in ticks)  # years, no group separator
     plt.close("all")
+
+
+def test_citation_in_kazakh_and_russian_uses_the_original_script():
+    article = pd.Series(
+        {
+            "citation": "Yeshmanov R.O. (2026). Title. pp. 306-310.",
+            "authors_original": "Ешманов Руслан Олжабаевич; Бегалиев Е.Н.",
+            "title_kk": "Қазақша атауы",
+            "title_ru": "Русское название",
+            "venue_en": "Venue",
+            "venue_kk": "Жинақ, Атырау, 2026 жылғы 8 сәуір",
+            "venue_ru": "Сборник, Атырау, 8 апреля 2026 г.",
+            "pages": "306-310",
+            "isbn": "978-601-262-638-4",
+        }
+    )
+    assert overview.citation(article, "en") == "Yeshmanov R.O. (2026). Title. pp. 306-310."
+    assert overview.citation(article, "kk") == (
+        "Ешманов Р.О., Бегалиев Е.Н. Қазақша атауы // Жинақ, Атырау, 2026 жылғы 8 сәуір. "
+        "– 306–310 б. – ISBN 978-601-262-638-4."
+    )
+    assert overview.citation(article, "ru") == (
+        "Ешманов Р.О., Бегалиев Е.Н. Қазақша атауы [Русское название] // Сборник, Атырау, "
+        "8 апреля 2026 г. — С. 306–310. — ISBN 978-601-262-638-4."
+    )

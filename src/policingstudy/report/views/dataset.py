@@ -7,6 +7,7 @@ import re
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
@@ -205,7 +206,7 @@ def timeline(events: pd.DataFrame, units: pd.DataFrame, lang: Lang, ax: Axes | N
     ax.set_xlabel(t("dataset.year", lang))
     ax.set_title(t("dataset.timeline_title", lang))
     # the markers' colours belong to jurisdictions: grey event markers, then a colour key
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], linestyle="", marker=m, color="#bbbbbb", markeredgecolor="black", label=lb)
         for m, lb in (
             (marker, t(f"dataset.event_{event}", lang))

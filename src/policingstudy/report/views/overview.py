@@ -23,6 +23,35 @@ def thesis_numbers(tables: dict[str, pd.DataFrame]) -> Numbers:
     return nums
 
 
+def _initials(name: str) -> str:
+    """``Ешманов Руслан Олжабаевич`` -> ``Ешманов Р.О.``; a name already with initials is kept."""
+    surname, *rest = name.split()
+    given = "".join(part if part.endswith(".") else f"{part[0]}." for part in rest)
+    return f"{surname} {given}".strip()
+
+
+def citation(article: pd.Series, lang: Lang) -> str:
+    """The article's reference in ``lang``: authors in the original script, title, venue, pages.
+
+    English keeps the reference as given in ``data/raw/thesis/article.yaml``; Kazakh and Russian
+    build it from the table's fields with the catalog's template (``thesis.citation``), the
+    Russian one with the Kazakh title followed by its Russian translation in brackets.
+    """
+    authors = [a.strip() for a in str(article.get("authors_original", "")).split(";") if a.strip()]
+    pages = str(article["pages"]).replace("-", "\u2013")
+    return t(
+        "thesis.citation",
+        lang,
+        citation=article["citation"],
+        authors=", ".join(_initials(a) for a in authors),
+        title_kk=article["title_kk"],
+        title_ru=article["title_ru"],
+        venue=str(article[f"venue_{lang}"]).rstrip("."),
+        pages=pages,
+        isbn=article["isbn"],
+    )
+
+
 def topics_table(topics: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """The topics with their label in ``lang``, kind and the Kazakh first words; id last."""
     frame = topics.assign(
