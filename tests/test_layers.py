@@ -13,16 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "policingstudy"
-RANK = {
-    "core": 0,
-    "i18n": 1,
-    "methods": 1,
-    "data": 2,
-    "studies": 3,
-    "report": 4,
-    "run": 5,
-    "cli": 6,
-}
+RANK = {"core": 0, "i18n": 1, "methods": 1, "data": 2, "studies": 3, "report": 4, "run": 5, "cli": 6}
 APART = {frozenset({"i18n", "methods"})}
 
 
@@ -94,10 +85,8 @@ def test_the_layer_check_catches_a_backward_import(tmp_path: Path, monkeypatch) 
     (fake / "core").mkdir()
     (fake / "core" / "ok.py").write_text("import numpy\n")
     monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
-    assert violations() == [
-        "methods/bad.py:1 (methods) imports policingstudy.studies.design (studies)",
-        "methods/bad.py:1 (methods) imports policingstudy.studies.design.SYSTEMS (studies)",
-    ]
+    assert violations() == ["methods/bad.py:1 (methods) imports policingstudy.studies.design (studies)",
+                            "methods/bad.py:1 (methods) imports policingstudy.studies.design.SYSTEMS (studies)"]
 
 
 def test_only_studies_apply_the_result_cache() -> None:
