@@ -31,6 +31,12 @@ def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any
     -------
     IPython.display.Markdown
         Displayable Markdown.
+
+    Notes
+    -----
+    Numbers are written with the CLDR rules of :mod:`policingstudy.i18n.format` and keep the value
+    they show, so a catalog text can make a noun agree with them (``{n_cities:@cities}``, see
+    :mod:`policingstudy.i18n`).
     """
     values = dict(numbers.text(lang)) if numbers is not None else {}
     values.update(fields)

@@ -9,7 +9,9 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import date
 from policingstudy.report.numbers import Numbers
+from policingstudy.report.style import localise_axes
 from policingstudy.report.tables import localise
 from policingstudy.studies.crossnational import ALL_COUNTRIES, FOCUS_INDICATORS
 
@@ -84,6 +86,7 @@ def ew_deaths_plot(
     ax.set_ylabel(t("evidence_ew.deaths", lang))
     ax.set_title(t("evidence_ew.deaths_title", lang))
     ax.legend(fontsize=7, loc="upper left")
+    localise_axes(ax, lang, x="keep", y="integer")
     return ax
 
 
@@ -144,6 +147,7 @@ def wgi_plot(
     ax.set_title(t(f"evidence_ew.wgi_{indicator}", lang), fontsize=9)
     ax.set_xlabel(t("evidence_ew.year", lang))
     ax.set_ylabel(t("evidence_ew.wgi_estimate", lang))
+    localise_axes(ax, lang, x="year")
     return ax
 
 
@@ -171,7 +175,7 @@ def kz_events_table(events: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Kazakh reform events marked on the WGI figure: date, body, event."""
     frame = pd.DataFrame(
         {
-            "date": events["date"].astype(str),
+            "date": [date(d, lang) for d in events["date"].astype(str)],
             "body": events[f"name_{lang}"],
             "event": [t(f"evidence_ew.event_{e}", lang) for e in events["event"]],
         }
@@ -183,9 +187,13 @@ def wgi_change_table(change: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Kazakhstan's WGI change between two years per indicator, with standard errors."""
     frame = change.reset_index()
     frame["indicator"] = [t(f"evidence_ew.wgi_{i}", lang) for i in frame["indicator"]]
-    frame = frame.round(2)
     cols = ["indicator", "first", "se_first", "last", "se_last", "change", "se_change"]
-    return localise(frame[cols], {c: f"evidence_ew.col_{c}" for c in cols}, lang)
+    return localise(
+        frame[cols],
+        {c: f"evidence_ew.col_{c}" for c in cols},
+        lang,
+        digits=dict.fromkeys(cols[1:], 2),
+    )
 
 
 def xn_numbers(
