@@ -77,7 +77,12 @@ def test_german_evidence_recovers_a_known_effect_and_fills_every_table():
     units, events = _dataset()
     pks, population = _inputs(effect=2.0)
     ev = german_evidence(
-        pks, units, events, population, rng=np.random.default_rng(0), settings=FAST,
+        pks,
+        units,
+        events,
+        population,
+        rng=np.random.default_rng(0),
+        settings=FAST,
         years=range(2013, 2021),
     )
     assert list(ev.estimates.columns) == ESTIMATE_COLUMNS
@@ -90,7 +95,10 @@ def test_german_evidence_recovers_a_known_effect_and_fills_every_table():
     assert np.expm1(ppml["estimate"]) == pytest.approx(2.0 / 3.0, abs=0.1)  # +2 on a base of 3
     assert ev.estimate("twfe", definition="established", p_method="permutation")["p_value"] < 0.05
     assert set(ev.estimates["definition"]) == {
-        "established", "first_holder", "parliamentary", "established_without_nw"
+        "established",
+        "first_holder",
+        "parliamentary",
+        "established_without_nw",
     }
     assert ev.data["unit"].nunique() == 8  # none treated before 2013
     assert set(ev.honest["restriction"]) == {"relative_magnitudes", "smoothness"}
@@ -104,7 +112,12 @@ def test_verdict_refuses_an_effect_that_depends_on_timing():
     units, events = _dataset()
     pks, population = _inputs(effect=0.0)
     ev = german_evidence(
-        pks, units, events, population, rng=np.random.default_rng(0), settings=FAST,
+        pks,
+        units,
+        events,
+        population,
+        rng=np.random.default_rng(0),
+        settings=FAST,
         years=range(2013, 2021),
     )
     v = verdict(ev, main="established")
