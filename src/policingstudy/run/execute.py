@@ -22,9 +22,10 @@ from policingstudy.core.paths import ProjectPaths
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.report.numbers import MIMETYPE as NUMBERS_MIMETYPE
-from policingstudy.report.tables import TABLE_MIMETYPE
+from policingstudy.report.tables import TABLE_MIMETYPE, TABLES_HREF_ENV
 from policingstudy.run import kernels
 from policingstudy.run.kernel_setup import ERROR_MIMETYPE
+from policingstudy.run.pages import decorate
 from policingstudy.run.plan import Job
 
 CELL_TIMEOUT_MARGIN = (
@@ -193,7 +194,13 @@ def execute(job: Job, ctx: RunContext, *, env: dict[str, str] | None = None) -> 
         cell, message = published.errors[0]
         outcome.error, outcome.cell = message, _source_cell_number(job.notebook, cell)
     outcome.ipynb = nbformat.writes(nb)
-    outcome.html = to_html(nb, job.lang, title(job))
+    outcome.html = decorate(
+        to_html(nb, job.lang, title(job)),
+        lang=job.lang,
+        stem=job.stem,
+        tables_href=(env or {}).get(TABLES_HREF_ENV, f"../tables/{job.stem}"),
+        tables=outcome.tables,
+    )
     return outcome
 
 
