@@ -66,6 +66,8 @@ TABLES: tuple[str, ...] = (
     "pks_laender",
     "indicator_checklist",
     "unit_classes",
+    "coder_bias",
+    "decisive_cells",
 )
 """Names of the processed tables ``policingstudy build`` writes (a test keeps this list true)."""
 
