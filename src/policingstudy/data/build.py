@@ -22,6 +22,7 @@ from policingstudy.core.io import write_text
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.data.dataset import load_dataset
 from policingstudy.data.readers.de import read_pks_years
+from policingstudy.data.readers.practice import PRACTICE_SOURCES, read_practice_measures
 from policingstudy.data.readers.us import read_oversight_agencies
 from policingstudy.data.sources import load_registry, locate
 from policingstudy.data.survey import load_mapping, survey_units
@@ -133,6 +134,9 @@ def _pks(folders: dict[str, Path]) -> pd.DataFrame:
 # sha256 are unchanged.
 EXTERNAL_TABLES: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Path]], pd.DataFrame]]] = {
     "pks_laender": (tuple(f"de_pks_laender_{y}" for y in PKS_YEARS), _pks),
+    # WJP, V-Dem, Fariss, PTS, QoG, EU-SILC and WGI as one tidy country x year x measure table
+    # (about 4 s to read).
+    "practice_measures": (PRACTICE_SOURCES, read_practice_measures),
 }
 
 

@@ -63,6 +63,7 @@ TABLES: tuple[str, ...] = (
     "thesis_links",
     "ew_pcc_functions",
     "pks_laender",
+    "practice_measures",
 )
 """Names of the processed tables ``policingstudy build`` writes (a test keeps this list true)."""
 
