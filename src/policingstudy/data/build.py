@@ -21,6 +21,7 @@ from policingstudy.core.errors import SourceError
 from policingstudy.core.io import write_text
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.data.dataset import load_dataset
+from policingstudy.data.practice_tables import practice_tables
 from policingstudy.data.readers.de import read_pks_years
 from policingstudy.data.readers.practice import PRACTICE_SOURCES, read_practice_measures
 from policingstudy.data.readers.us import read_oversight_agencies
@@ -119,6 +120,14 @@ def validate_all(paths: ProjectPaths, mirror: Path | None = None) -> dict[str, p
     """
     tables = thesis_tables(paths)
     tables.update(dataset_tables(paths, mirror))
+    tables.update(
+        practice_tables(
+            paths.dataset,
+            problem_ids=set(tables["thesis_problems"]["problem_id"]),
+            source_ids=set(load_registry(paths)),
+            sources=tables["sources"],
+        )
+    )
     return tables
 
 

@@ -64,6 +64,8 @@ TABLES: tuple[str, ...] = (
     "ew_pcc_functions",
     "pks_laender",
     "practice_measures",
+    "problem_measures",
+    "kz_trust_figures",
 )
 """Names of the processed tables ``policingstudy build`` writes (a test keeps this list true)."""
 
