@@ -33,3 +33,18 @@ def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any
     values = dict(numbers.text(lang)) if numbers is not None else {}
     values.update(fields)
     return Markdown(t(key, lang, **values))
+
+
+def heading(key: str, lang: Lang, *, level: int = 2, **fields: Any) -> Markdown:
+    """Return the catalog text ``key`` as a Markdown heading of ``level`` (1-6).
+
+    Raises
+    ------
+    OptionError
+        If ``level`` is not 1 to 6.
+    """
+    from policingstudy.core.errors import OptionError
+
+    if level not in range(1, 7):
+        raise OptionError(f"heading level: expected 1 to 6, got {level}")
+    return Markdown(f"{'#' * level} {t(key, lang, **fields)}")

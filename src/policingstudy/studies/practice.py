@@ -453,6 +453,35 @@ def change(
     }
 
 
+def family_sets(index: PracticeIndex) -> pd.DataFrame:
+    """The source families behind each country-year-dimension value (``families``: sorted, '+')."""
+    sets = index.inputs.groupby(["iso3", "year", "dimension"])["family"].agg(
+        lambda s: "+".join(sorted(set(s)))
+    )
+    return sets.rename("families").reset_index()
+
+
+def comparable_last_year(
+    index: PracticeIndex, iso3: str, dimension: str, first: int, last: int
+) -> int:
+    """The latest year up to ``last`` whose sources are those of ``first`` (same families).
+
+    A change between years with different sources mixes a real change with a change of
+    sources (e.g. Fariss ends in 2019, PTS in 2022); quoted changes use this year.
+
+    Raises
+    ------
+    SpecificationError
+        If the country has no value in ``first``.
+    """
+    sets = family_sets(index)
+    mine = sets[(sets["iso3"] == iso3) & (sets["dimension"] == dimension)].set_index("year")
+    if first not in mine.index:
+        raise SpecificationError(f"{iso3} has no {dimension} value in {first}")
+    same = mine[(mine["families"] == mine.loc[first, "families"]) & (mine.index <= last)]
+    return int(same.index.max())
+
+
 def country_values(index: PracticeIndex, iso3: str) -> pd.DataFrame:
     """One country's values on every dimension and year (wide: dimension x year tables)."""
     rows = index.table[index.table["iso3"] == iso3]
@@ -462,6 +491,31 @@ def country_values(index: PracticeIndex, iso3: str) -> pd.DataFrame:
 # -- design x practice ----------------------------------------------------------------------------------
 
 DESIGN_COLUMNS = ("system", "design_index", "design_p05", "design_p95")
+
+
+def common_year(
+    index: PracticeIndex,
+    *,
+    countries: Sequence[str] = tuple(SYSTEM_COUNTRIES.values()),
+    dimension: str = OVERALL,
+) -> int:
+    """The latest year in which every one of ``countries`` has a value of ``dimension``.
+
+    Raises
+    ------
+    SpecificationError
+        If there is no such year (listing the years of each country).
+    """
+    rows, _ = index.select(dimension)
+    years = rows.groupby("iso3")["year"].apply(set)
+    sets = [years.get(c, set()) for c in countries]
+    common = set.intersection(*sets) if sets else set()
+    if not common:
+        found = {c: sorted(years.get(c, set())) for c in countries}
+        raise SpecificationError(
+            f"no year in which {list(countries)} all have a {dimension} value; years: {found}"
+        )
+    return max(common)
 
 
 def design_practice(
@@ -520,6 +574,31 @@ def design_practice(
     return out
 
 
+def design_practice_export(
+    by_dimension: Mapping[str, pd.DataFrame], *, year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The published design x practice tables: overall (one row per system) and by dimension.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``system``, ``design_index``, ``design_p05``, ``design_p95``, ``practice_index``,
+        ``practice_p05``, ``practice_p95``, then ``iso3``, ``practice_year``,
+        ``practice_n_sources``, the ranks and ``gap``: first for ``overall``, then for every
+        dimension with a ``practice_dimension`` column.
+    """
+    first = ["system", "design_index", "design_p05", "design_p95", "practice_index",
+             "practice_p05", "practice_p95", "iso3", "practice_n_sources", "design_rank",
+             "practice_rank", "practice_rank_p05", "practice_rank_p95", "gap"]  # fmt: skip
+    frames = [
+        table[first].assign(practice_year=year, practice_dimension=dim)
+        for dim, table in by_dimension.items()
+    ]
+    every = pd.concat(frames, ignore_index=True)
+    overall = every[every["practice_dimension"] == OVERALL].drop(columns="practice_dimension")
+    return overall.reset_index(drop=True), every
+
+
 def implementation_gap(
     designs: pd.DataFrame,
     index: PracticeIndex,
@@ -576,6 +655,8 @@ def design_scores(analysis: object) -> pd.DataFrame:
     )
 
 
+NOMINAL_CONSTRUCTION = "minmax/arithmetic"
+"""Notebook 04's default construction."""
 CONSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("minmax", "arithmetic"),
     ("minmax", "geometric"),

@@ -8,8 +8,8 @@ family, then the families of a group, and propagates the published uncertainty b
 - ``rescale="linear"``: ``(x - worst) / (best - worst)``, clipped to 0-1 (goalposts are the
   published ends of the scale; ``worst > best`` reverses a scale where higher is worse);
 - ``rescale="normal_cdf"``: the standard normal distribution function of ``x`` (of ``-x`` when
-  ``higher_is_better`` is false), for latent scales in standard-normal-like units, which is how
-  V-Dem turns latent estimates into 0-1 indices.
+  ``higher_is_better`` is false), for latent scales centred near zero without published ends;
+  it keeps the order of the values and maps them to 0-1.
 
 Uncertainty kinds: ``"sd"`` and ``"se"`` draw ``x ~ Normal(value, uncertainty)``;
 ``"interval68"`` draws a split normal whose lower and upper standard deviations are
