@@ -61,6 +61,12 @@ def _whole(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
+def _add_whole(nums: Numbers, name: str, value: float) -> None:
+    """Record a rank or count: no decimals when whole, one decimal otherwise (a tied rank)."""
+    whole = _whole(value)
+    nums.add(name, whole, digits=None if isinstance(whole, int) else 1)
+
+
 def _rank_text(value: float) -> str:
     return f"{_whole(value)}"
 
@@ -139,7 +145,7 @@ def practice_numbers(
         nums.add(f"dp_{key}_practice_p05", float(row.practice_p05), digits=2)
         nums.add(f"dp_{key}_practice_p95", float(row.practice_p95), digits=2)
         for name in ("design_rank", "practice_rank", "practice_rank_p05", "practice_rank_p95"):
-            nums.add(f"dp_{key}_{name}", _whole(getattr(row, name)), digits=1)
+            _add_whole(nums, f"dp_{key}_{name}", getattr(row, name))
     kz = design[design["system"] == "KZ"].iloc[0]
     models = design[design["system"] != "KZ"]
     for side in ("design", "practice"):
@@ -148,18 +154,18 @@ def practice_numbers(
         nums.add(f"dp_{side}_overlaps", int(overlaps.sum()))
     nums.add("dp_n_models", len(models))
     nums.add("gap_n_constructions", len(gaps))
-    nums.add("gap_design_rank_min", _whole(gaps["design_rank"].min()), digits=1)
-    nums.add("gap_design_rank_max", _whole(gaps["design_rank"].max()), digits=1)
-    nums.add("gap_practice_rank_min", _whole(gaps["practice_rank_p05"].min()), digits=1)
-    nums.add("gap_practice_rank_max", _whole(gaps["practice_rank_p95"].max()), digits=1)
-    nums.add("gap_min", _whole(gaps["gap"].min()), digits=1)
-    nums.add("gap_max", _whole(gaps["gap"].max()), digits=1)
+    _add_whole(nums, "gap_design_rank_min", gaps["design_rank"].min())
+    _add_whole(nums, "gap_design_rank_max", gaps["design_rank"].max())
+    _add_whole(nums, "gap_practice_rank_min", gaps["practice_rank_p05"].min())
+    _add_whole(nums, "gap_practice_rank_max", gaps["practice_rank_p95"].max())
+    _add_whole(nums, "gap_min", gaps["gap"].min())
+    _add_whole(nums, "gap_max", gaps["gap"].max())
     nums.add("gap_n_last", int((gaps["design_rank"] == gaps["design_rank"].max()).sum()))
     nums.add("n_events", len(events))
     nums.add("n_kz_trust_figures", len(trust_figures))
     figures = trust_figures["figure"].astype(float)
     for row, figure in zip(trust_figures.itertuples(index=False), figures, strict=True):
-        nums.add(f"kz_trust_{row.source_id}", _whole(figure), digits=1)
+        _add_whole(nums, f"kz_trust_{row.source_id}", figure)
     nums.add("kz_trust_spread", float(figures.max() - figures.min()), digits=1)
     _trust_numbers(nums, index, practice_year)
     return nums
@@ -225,7 +231,7 @@ def _kaz_numbers(nums: Numbers, index: sp.PracticeIndex, practice_year: int) -> 
             nums.add(f"kaz_{dim}_{tag}_source_sd", float(np.nan_to_num(row["source_sd"])), digits=2)
             rank = sp.country_rank(index, sp.KAZ, dim, year)
             for name in ("rank", "rank_p05", "rank_p95"):
-                nums.add(f"kaz_{dim}_{tag}_{name}", _whole(rank[name]), digits=1)
+                _add_whole(nums, f"kaz_{dim}_{tag}_{name}", rank[name])
             nums.add(f"kaz_{dim}_{tag}_n", int(rank["n"]))
 
 
