@@ -7,8 +7,10 @@ from typing import Any
 from IPython.display import Markdown
 
 from policingstudy.core.types import Lang
-from policingstudy.i18n import t
+from policingstudy.i18n import Translator, t
 from policingstudy.report.numbers import Numbers
+
+__all__ = ["Translator", "markdown"]
 
 
 def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any) -> Markdown:
