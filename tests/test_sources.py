@@ -52,11 +52,11 @@ def test_registry_matches_mirror_manifest(project: ProjectPaths, mirror: Path) -
     registry = sources.load_registry(project)
     manifest = list(csv.DictReader((mirror / "MANIFEST.csv").open(encoding="utf-8")))
     # the mirror holds more than the registry uses; every registered file must be in it
-    assert len(registry) == 63
+    assert len(registry) == 72
     assert set(registry) <= {row["short_name"] for row in manifest}
     pinned = {(row["short_name"], row["sha256"]): row for row in manifest}
     files = [(s.id, f) for s in registry.values() for f in s.files]
-    assert len(files) == 103
+    assert len(files) == 113
     for sid, item in files:
         row = pinned[(sid, item.sha256)]
         assert item.bytes == int(row["bytes"])
@@ -321,8 +321,8 @@ def test_terminal_progress_prints_one_line_per_file(
 
 def test_full_fetch_from_mirror(project: ProjectPaths, mirror: Path) -> None:
     report = sources.fetch(paths=project, mirror=mirror)
-    assert len(report.copied) == 103
-    assert report.bytes_transferred == 43_348_783  # sum of the registry's bytes
+    assert len(report.copied) == 113
+    assert report.bytes_transferred == 54_753_159  # sum of the registry's bytes
     assert sources.fetched_manifest(project)["present"].all()
 
 

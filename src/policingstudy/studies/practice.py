@@ -115,9 +115,9 @@ COMPONENTS: tuple[Component, ...] = _components()
 """The measures of each dimension. Where two components give the same measure of the same family
 for the same country-year, the one listed first is used: V-Dem's v2x_rule comes from the OWID v13
 export, which carries V-Dem's interval, up to 2022, and from vdemlite (v14, point estimates
-only) for 2023, so that the V-Dem family keeps the same measures throughout. WJP 4.2 ("the right to life
-and security of the person is effectively guaranteed") is added to the integrity sources the
-issue lists: it bears on abuse by state agents and gives the dimension a further source after
+only) for 2023, so that the V-Dem family keeps the same measures throughout. WJP 4.2 ("the right
+to life and security of the person is effectively guaranteed") is added to the integrity sources
+the issue lists: it bears on abuse by state agents and gives the dimension a further source after
 Fariss ends in 2019."""
 
 
@@ -356,7 +356,7 @@ def source_values(index: PracticeIndex) -> pd.DataFrame:
                                              ignore_index=True)  # fmt: skip
 
 
-# -- ranks, peers and changes ------------------------------------------------------------------------
+# -- ranks, peers and changes ----------------------------------------------------------------------
 
 
 def country_rank(index: PracticeIndex, iso3: str, dimension: str, year: int) -> dict[str, float]:
@@ -488,7 +488,7 @@ def country_values(index: PracticeIndex, iso3: str) -> pd.DataFrame:
     return rows.drop(columns="iso3").reset_index(drop=True)
 
 
-# -- design x practice ----------------------------------------------------------------------------------
+# -- design x practice -----------------------------------------------------------------------------
 
 DESIGN_COLUMNS = ("system", "design_index", "design_p05", "design_p95")
 
@@ -614,6 +614,12 @@ def implementation_gap(
     designs
         Design scores of several constructions: a ``construction`` column plus
         :data:`DESIGN_COLUMNS` (e.g. :func:`design_constructions`).
+    index
+        The performance index.
+    year, dimension
+        The practice year and dimension compared.
+    system
+        The system whose ranks are reported.
 
     Returns
     -------
@@ -686,6 +692,8 @@ def design_constructions(
         Processed tables ``units``, ``codings``, ``indicators``, ``thesis_links``.
     n_draws, seed
         Passed to :func:`~policingstudy.studies.index.analyse_index`.
+    constructions
+        (normalisation, aggregation) pairs.
 
     Returns
     -------
@@ -716,7 +724,7 @@ def design_constructions(
     return pd.concat(frames, ignore_index=True)
 
 
-# -- the article's problems and Kazakhstan's national survey figures ----------------------------------
+# -- the article's problems and Kazakhstan's national survey figures -------------------------------
 
 
 def published_interval(rows: pd.DataFrame, *, z: float = Z90) -> tuple[np.ndarray, np.ndarray]:

@@ -256,7 +256,9 @@ def sources_table(index: sp.PracticeIndex, lang: Lang) -> pd.DataFrame:
     frame = sp.source_coverage(index)
     frame["dimension"] = [_tr(f"dim_{d}", lang) for d in frame["dimension"]]
     frame["source"] = [_tr(f"src_{s}", lang) for s in frame["source_id"]]
-    frame["years"] = [f"{a}–{b}" for a, b in zip(frame["first_year"], frame["last_year"], strict=True)]
+    frame["years"] = [
+        f"{a}–{b}" for a, b in zip(frame["first_year"], frame["last_year"], strict=True)
+    ]
     frame["uncertainty"] = [
         "; ".join(_tr(f"unc_{k}", lang) for k in u.split("/")) for u in frame["uncertainty"]
     ]
