@@ -63,6 +63,8 @@ TABLES: tuple[str, ...] = (
     "thesis_links",
     "ew_pcc_functions",
     "pks_laender",
+    "indicator_checklist",
+    "unit_classes",
     "practice_measures",
     "problem_measures",
     "kz_trust_figures",
