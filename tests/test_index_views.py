@@ -98,7 +98,9 @@ def test_body_distances_ranks_foreign_bodies_with_enough_dimensions():
     )
     table = body_distances(analysis, units, "en", min_dimensions=2)
     assert table["Body"].tolist() == ["DE_A", "US_B"]  # UK_C has one dimension; KZ_X is Kazakh
-    assert table["Overall distance"].tolist() == [
-        round(np.sqrt(50.0), 1),
-        40.0,
-    ]  # RMS of (10, 0) and (40, 40)
+    assert table["Overall distance"].tolist() == pytest.approx(
+        [np.sqrt(50.0), 40.0]
+    )  # RMS of (10, 0) and (40, 40)
+    from policingstudy.report.tables import cells
+
+    assert cells(table)["Overall distance"].tolist() == ["7.1", "40.0"]  # one decimal when shown

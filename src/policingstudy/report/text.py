@@ -10,7 +10,7 @@ from policingstudy.core.types import Lang
 from policingstudy.i18n import Translator, t
 from policingstudy.report.numbers import Numbers
 
-__all__ = ["Translator", "markdown"]
+__all__ = ["Translator", "heading", "markdown"]
 
 
 def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any) -> Markdown:
@@ -31,22 +31,18 @@ def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any
     -------
     IPython.display.Markdown
         Displayable Markdown.
+
+    Notes
+    -----
+    Numbers are written with the CLDR rules of :mod:`policingstudy.i18n.format` and keep the value
+    they show, so a catalog text can make a noun agree with them (``{n_cities:@cities}``, see
+    :mod:`policingstudy.i18n`).
     """
     values = dict(numbers.text(lang)) if numbers is not None else {}
     values.update(fields)
     return Markdown(t(key, lang, **values))
 
 
-def heading(key: str, lang: Lang, *, level: int = 2, **fields: Any) -> Markdown:
-    """Return the catalog text ``key`` as a Markdown heading of ``level`` (1-6).
-
-    Raises
-    ------
-    OptionError
-        If ``level`` is not 1 to 6.
-    """
-    from policingstudy.core.errors import OptionError
-
-    if level not in range(1, 7):
-        raise OptionError(f"heading level: expected 1 to 6, got {level}")
-    return Markdown(f"{'#' * level} {t(key, lang, **fields)}")
+def heading(key: str, lang: Lang, level: int = 2) -> Markdown:
+    """Return the catalog text ``key`` as a Markdown heading of ``level`` (1-6)."""
+    return Markdown(f"{'#' * max(1, min(level, 6))} {t(key, lang)}")

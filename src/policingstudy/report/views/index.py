@@ -12,7 +12,8 @@ from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.methods.index import compare
 from policingstudy.report.numbers import Numbers
-from policingstudy.report.tables import localise
+from policingstudy.report.style import localise_axes
+from policingstudy.report.tables import localise, with_locale
 from policingstudy.studies.design import SYSTEMS
 from policingstudy.studies.index import IndexAnalysis
 
@@ -83,7 +84,8 @@ def dimension_heatmap(
     ax.set_yticks(
         range(len(data)), [row_label(str(r), a.kinds[r], lang) for r in data.index], fontsize=5
     )
-    ax.figure.colorbar(image, ax=ax, label=t("index.axis_score", lang))
+    colour_bar = ax.figure.colorbar(image, ax=ax, label=t("index.axis_score", lang))
+    localise_axes(colour_bar.ax, lang)
     ax.set_title(t("index.heatmap_title", lang))
     return ax
 
@@ -108,6 +110,7 @@ def rank_intervals(a: IndexAnalysis, lang: Lang, ax: Axes | None = None) -> Axes
     ax.set_xticks(range(1, len(s) + 1))
     ax.set_xlabel(t("index.axis_rank", lang))
     ax.legend(fontsize=7, loc="lower left")
+    localise_axes(ax, lang)
     return ax
 
 
@@ -120,6 +123,7 @@ def nearest_bar(a: IndexAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
     ax.set_xlabel(t("index.axis_probability", lang))
+    localise_axes(ax, lang)
     return ax
 
 
@@ -145,6 +149,7 @@ def sobol_bar(a: IndexAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
     ax.set_xticks(x + width * (len(groups) - 1) / 2, [row_label(m, "system", lang) for m in models])
     ax.set_ylabel(t("index.axis_sobol", lang))
     ax.legend(fontsize=7)
+    localise_axes(ax, lang)
     return ax
 
 
@@ -156,16 +161,18 @@ def dendrogram(a: IndexAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
         a.tree.linkage, labels=list(a.tree.labels), ax=ax, leaf_font_size=6, color_threshold=None
     )
     ax.set_ylabel(t("index.axis_distance", lang))
+    localise_axes(ax, lang)
     return ax
 
 
 def index_table(a: IndexAnalysis, dimensions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """Systems x (dimension scores, index), rounded to one decimal, translated headers."""
+    """Systems x (dimension scores, index), shown with one decimal, translated headers."""
     labels = dimension_labels(dimensions, lang)
-    sys = a.scores[a.kinds == "system"][[*a.dimensions, "INDEX"]].astype("float64").round(1)
+    sys = a.scores[a.kinds == "system"][[*a.dimensions, "INDEX"]].astype("float64")
     sys.columns = [*(labels.get(d, d) for d in a.dimensions), t("index.col_index", lang)]
+    numeric = list(sys.columns)
     sys.insert(0, t("index.col_system", lang), [row_label(r, "system", lang) for r in sys.index])
-    return sys
+    return with_locale(sys, lang, digits=dict.fromkeys(numeric, 1))
 
 
 def rank_table(a: IndexAnalysis, lang: Lang) -> pd.DataFrame:
@@ -174,7 +181,7 @@ def rank_table(a: IndexAnalysis, lang: Lang) -> pd.DataFrame:
     s = s[s["kind"] == "system"].copy()
     s["system"] = [row_label(r, "system", lang) for r in s["row_id"]]
     for c in ("score_nominal", "score_median", "score_p05", "score_p95"):
-        s[c] = s[c].astype("float64").round(1)
+        s[c] = s[c].astype("float64")
     for c in ("rank_nominal", "rank_median", "rank_p05", "rank_p95"):
         s[c] = s[c].astype(int)
     cols = {
@@ -191,13 +198,14 @@ def rank_table(a: IndexAnalysis, lang: Lang) -> pd.DataFrame:
             "rank_p95",
         )
     }
-    return localise(s, cols, lang)
+    digits = dict.fromkeys(("score_nominal", "score_median", "score_p05", "score_p95"), 1)
+    return localise(s, cols, lang, digits=digits)
 
 
 def distance_table(a: IndexAnalysis, dimensions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Distance per dimension and overall from Kazakhstan to each model, with P(nearest)."""
     labels = dimension_labels(dimensions, lang)
-    d = a.distances.astype("float64").round(1)
+    d = a.distances.astype("float64")
     p = a.mc.nearest_probability().set_index("model")["probability"]
     out = pd.DataFrame(
         {t("index.col_model", lang): [row_label(m, "system", lang) for m in d.index]}
@@ -205,10 +213,10 @@ def distance_table(a: IndexAnalysis, dimensions: pd.DataFrame, lang: Lang) -> pd
     for c in a.dimensions:
         out[labels.get(c, c)] = d[c].to_numpy()
     out[t("index.col_overall", lang)] = d["overall"].to_numpy()
-    out[t("index.col_p_nearest", lang)] = (
-        (p.reindex(d.index).astype("float64") * 100).round(1).to_numpy()
-    )
-    return out
+    # P(nearest) is rounded once, when shown, exactly as the text's p_nearest_* numbers
+    out[t("index.col_p_nearest", lang)] = (p.reindex(d.index).astype("float64") * 100).to_numpy()
+    numeric = [c for c in out.columns if c != t("index.col_model", lang)]
+    return with_locale(out, lang, digits=dict.fromkeys(numeric, 1))
 
 
 def linked_table(
@@ -222,8 +230,8 @@ def linked_table(
     x = a.linked.copy()
     x["item"] = [f"{i}: {names.get(i, i)}" for i in x["link_id"]]
     x["model_label"] = [row_label(m, "system", lang) for m in x["model"]]
-    x["mean_gap"] = x["mean_gap"].astype("float64").round(1)
-    x["max_gap"] = x["max_gap"].astype("float64").round(1)
+    x["mean_gap"] = x["mean_gap"].astype("float64")
+    x["max_gap"] = x["max_gap"].astype("float64")
     cols = {
         "item": "index.col_item",
         "model_label": "index.col_model",
@@ -232,7 +240,7 @@ def linked_table(
         "max_gap": "index.col_max_gap",
         "indicators": "index.col_indicators",
     }
-    return localise(x, cols, lang)
+    return localise(x, cols, lang, digits={"mean_gap": 1, "max_gap": 1})
 
 
 def method_text(normalise: str, aggregate: str, lang: Lang) -> str:
@@ -270,6 +278,7 @@ def dimension_profiles(
     ax.set_ylabel(t("index.axis_score", lang))
     ax.set_title(t("index.profiles_title", lang))
     ax.legend(fontsize=7, loc="lower left")
+    localise_axes(ax, lang)
     return ax
 
 
@@ -296,7 +305,7 @@ def body_distances(
                 row_label(str(info.loc[u, "jurisdiction"]), "system", lang) for u in top["model"]
             ],
             "n_dimensions": [int(scored[u]) for u in top["model"]],
-            "overall": top["overall"].astype("float64").round(1),
+            "overall": top["overall"].astype("float64"),
         }
     )
     return localise(
@@ -309,4 +318,5 @@ def body_distances(
             "overall": "index.col_overall",
         },
         lang,
+        digits={"overall": 1},
     )

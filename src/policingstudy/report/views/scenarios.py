@@ -9,8 +9,10 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import number
 from policingstudy.report.numbers import Numbers
-from policingstudy.report.tables import localise
+from policingstudy.report.style import localise_axes
+from policingstudy.report.tables import localise, with_locale
 from policingstudy.report.views.index import dimension_labels, row_label
 from policingstudy.studies.design import SYSTEMS
 from policingstudy.studies.scenarios import BASELINE, ScenarioAnalysis
@@ -110,10 +112,10 @@ def result_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
     s = a.result.summary.copy()
     s["label"] = [scenario_label(a, i, lang) for i in s["scenario_id"]]
     for c in ("index_nominal", "index_p05", "index_p95", "change_median"):
-        s[c] = s[c].astype("float64").round(1)
+        s[c] = s[c].astype("float64")
     for c in ("rank_nominal", "rank_median", "rank_p05", "rank_p95"):
         s[c] = s[c].astype(int)
-    s["p_best"] = (s["p_best"].astype("float64") * 100).round(1)
+    s["p_best"] = s["p_best"].astype("float64") * 100
     names = (
         "label",
         "index_nominal",
@@ -126,7 +128,10 @@ def result_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
         "rank_p95",
         "p_best",
     )
-    return localise(s, {c: f"scenarios.col_{c}" for c in names}, lang)
+    digits = dict.fromkeys(
+        ("index_nominal", "index_p05", "index_p95", "change_median", "p_best"), 1
+    )
+    return localise(s, {c: f"scenarios.col_{c}" for c in names}, lang, digits=digits)
 
 
 def index_chart(a: ScenarioAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
@@ -155,6 +160,7 @@ def index_chart(a: ScenarioAnalysis, lang: Lang, ax: Axes | None = None) -> Axes
     ax.set_xlabel(t("scenarios.axis_index", lang))
     ax.set_title(t("scenarios.chart_title", lang))
     ax.legend(fontsize=7, loc="lower right")
+    localise_axes(ax, lang)
     return ax
 
 
@@ -171,7 +177,7 @@ def closed_heatmap(
     image = ax.imshow(matrix, aspect="auto", cmap="RdBu", vmin=-limit, vmax=limit)
     for (i, j), v in np.ndenumerate(matrix):
         if np.isfinite(v):
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=6)
+            ax.text(j, i, number(v, lang, digits=0), ha="center", va="center", fontsize=6)
     ax.set_xticks(
         range(len(data.columns)),
         [labels.get(str(d), str(d)) for d in data.columns],
@@ -182,18 +188,19 @@ def closed_heatmap(
     ax.set_yticks(
         range(len(data)), [scenario_label(a, str(i), lang) for i in data.index], fontsize=7
     )
-    ax.figure.colorbar(image, ax=ax, label=t("scenarios.axis_closed", lang))
+    colour_bar = ax.figure.colorbar(image, ax=ax, label=t("scenarios.axis_closed", lang))
+    localise_axes(colour_bar.ax, lang)
     ax.set_title(t("scenarios.heatmap_title", lang))
     return ax
 
 
 def ordering_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
     """Pairwise probabilities (%) that the row scenario gives Kazakhstan a higher index."""
-    o = (a.result.ordering.astype("float64") * 100).round(1)
+    o = a.result.ordering.astype("float64") * 100
     names = [scenario_label(a, str(i), lang) for i in o.index]
     out = pd.DataFrame(o.to_numpy(), columns=names)
     out.insert(0, t("scenarios.col_row_beats_column", lang), names)
-    return out
+    return with_locale(out, lang, digits=dict.fromkeys(names, 1))
 
 
 def programme_table(a: ScenarioAnalysis, programme: pd.DataFrame, lang: Lang) -> pd.DataFrame:
