@@ -14,7 +14,7 @@ from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import JURISDICTION_COLOURS
-from policingstudy.report.tables import localise
+from policingstudy.report.tables import localise, with_locale
 from policingstudy.studies import practice as sp
 
 DIMENSION_COLOURS = {
@@ -77,7 +77,7 @@ def interval_text(value: float, low: float, high: float, lang: Lang, digits: int
 
     if not np.isfinite(value):
         return "–"
-    text = format_number(float(value), lang, digits)
+    text = str(format_number(float(value), lang, digits))
     if np.isfinite(low) and np.isfinite(high):
         lo, hi = format_number(float(low), lang, digits), format_number(float(high), lang, digits)
         text += f" [{lo}; {hi}]"
@@ -276,7 +276,7 @@ def coverage_table(index: sp.PracticeIndex, lang: Lang) -> pd.DataFrame:
     table = sp.coverage_by_year(index)
     table.index = [_tr(f"dim_{d}", lang) for d in table.index]
     table.columns = [str(c) for c in table.columns]
-    return table.rename_axis(_tr("col_dimension", lang)).reset_index()
+    return with_locale(table.rename_axis(_tr("col_dimension", lang)).reset_index(), lang)
 
 
 def country_table(index: sp.PracticeIndex, iso3: str, lang: Lang) -> pd.DataFrame:
@@ -291,7 +291,8 @@ def country_table(index: sp.PracticeIndex, iso3: str, lang: Lang) -> pd.DataFram
     wide = wide.reindex(columns=[d for d in sp.ALL_DIMENSIONS if d in wide.columns])
     wide = wide.reindex(range(index.first_year, index.last_year + 1)).fillna("–")
     wide.columns = [_tr(f"dim_{d}", lang) for d in wide.columns]
-    return wide.rename_axis(_tr("col_year", lang)).reset_index()
+    wide.index = [str(year) for year in wide.index]  # a year, not a quantity
+    return with_locale(wide.rename_axis(_tr("col_year", lang)).reset_index(), lang)
 
 
 def design_practice_table(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
