@@ -44,7 +44,12 @@ import pandas as pd
 from policingstudy.core.cache import memoised
 from policingstudy.core.errors import SpecificationError
 from policingstudy.core.types import check_option
-from policingstudy.data.readers.practice import WJP_SOURCE, WJP_TWO_YEAR_EDITIONS, measure_catalogue
+from policingstudy.data.readers.practice import (
+    WJP_METHOD_FROM,
+    WJP_SOURCE,
+    WJP_TWO_YEAR_EDITIONS,
+    measure_catalogue,
+)
 from policingstudy.methods.index import measures as mi
 
 Dimension = Literal["integrity", "accountability", "trust"]
@@ -451,6 +456,12 @@ def change(
         "n_sources_first": float(values[first][2]["n_sources"]),
         "n_sources_last": float(values[last][2]["n_sources"]),
     }
+
+
+def change_base_year(index: PracticeIndex) -> int:
+    """First year of quoted changes: the index's first year, or the first WJP edition on the
+    current WJP method (2015) if that is later, so that a change does not mix WJP methods."""
+    return max(index.first_year, WJP_METHOD_FROM)
 
 
 def family_sets(index: PracticeIndex) -> pd.DataFrame:

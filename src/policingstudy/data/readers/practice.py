@@ -94,6 +94,9 @@ WJP_KEYS = ["Country", "Year", "Country_year", "Country Code", "Region"]
 WJP_SUBFACTORS = {1: 6, 2: 4, 3: 4, 4: 8, 5: 3, 6: 5, 7: 7, 8: 7}
 """Number of sub-factors of each WJP factor (44 in all)."""
 WJP_ROWS = 1484
+WJP_METHOD_FROM = 2015
+"""The first edition whose scores the WJP updated for the 2017-2018 method (the file's
+introduction sheet); the 2012-2013 and 2014 scores were not updated."""
 WJP_TWO_YEAR_EDITIONS = {2012: 2013, 2017: 2018}
 """The editions named by two years ('2012-2013', '2017-2018'): dated year -> the second year."""
 _RANGE_LABEL = re.compile(r"^(\d{4})-(\d{4})$")

@@ -236,10 +236,12 @@ def _kaz_numbers(nums: Numbers, index: sp.PracticeIndex, practice_year: int) -> 
 
 
 def _change_numbers(nums: Numbers, index: sp.PracticeIndex) -> None:
+    first = sp.change_base_year(index)
+    nums.add("change_first_year", first, year=True)
     for code in (sp.KAZ, *sp.REFORM_CASES):
         for dim in ("integrity", "accountability"):
-            last = sp.comparable_last_year(index, code, dim, index.first_year, index.last_year)
-            change = sp.change(index, code, dim, index.first_year, last)
+            last = sp.comparable_last_year(index, code, dim, first, index.last_year)
+            change = sp.change(index, code, dim, first, last)
             key = f"ch_{code.lower()}_{dim}"
             nums.add(f"{key}_last_year", last, year=True)
             for name in ("first", "first_p05", "first_p95", "last", "last_p05", "last_p95",
