@@ -459,8 +459,11 @@ def change(
 
 
 def change_base_year(index: PracticeIndex) -> int:
-    """First year of quoted changes: the index's first year, or the first WJP edition on the
-    current WJP method (2015) if that is later, so that a change does not mix WJP methods."""
+    """Return the first year of quoted changes.
+
+    The index's first year, or the first WJP edition on the current WJP method (2015) if that
+    is later, so that a change does not mix WJP methods.
+    """
     return max(index.first_year, WJP_METHOD_FROM)
 
 
