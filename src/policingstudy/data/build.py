@@ -24,7 +24,9 @@ from policingstudy.core.io import write_text
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.data.audit import decisive_cells, load_audit
 from policingstudy.data.dataset import ADJUDICATOR, load_dataset
+from policingstudy.data.practice_tables import practice_tables
 from policingstudy.data.readers.de import read_pks_years
+from policingstudy.data.readers.practice import PRACTICE_SOURCES, read_practice_measures
 from policingstudy.data.readers.us import read_oversight_agencies
 from policingstudy.data.sources import load_registry, locate
 from policingstudy.data.survey import load_mapping, survey_units
@@ -178,6 +180,14 @@ def validate_all(
     """
     tables = thesis_tables(paths)
     tables.update(dataset_tables(paths, mirror, survey=survey))
+    tables.update(
+        practice_tables(
+            paths.dataset,
+            problem_ids=set(tables["thesis_problems"]["problem_id"]),
+            source_ids=set(load_registry(paths)),
+            sources=tables["sources"],
+        )
+    )
     return tables
 
 
@@ -209,6 +219,14 @@ EXTERNAL_TABLES: tuple[ExternalTable, ...] = (
         tuple(f"de_pks_laender_{y}" for y in PKS_YEARS),
         _pks,
         read_pks_years.__module__,
+    ),
+    # WJP, V-Dem, Fariss, PTS, QoG, EU-SILC and WGI as one tidy country x year x measure table
+    # (about 4 s to read).
+    ExternalTable(
+        "practice_measures",
+        PRACTICE_SOURCES,
+        read_practice_measures,
+        read_practice_measures.__module__,
     ),
 )
 

@@ -68,6 +68,9 @@ TABLES: tuple[str, ...] = (
     "unit_classes",
     "coder_bias",
     "decisive_cells",
+    "practice_measures",
+    "problem_measures",
+    "kz_trust_figures",
 )
 """Names of the processed tables ``policingstudy build`` writes (a test keeps this list true)."""
 
