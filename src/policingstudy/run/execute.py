@@ -195,7 +195,7 @@ def execute(job: Job, ctx: RunContext, *, env: dict[str, str] | None = None) -> 
         outcome.error, outcome.cell = message, _source_cell_number(job.notebook, cell)
     outcome.ipynb = nbformat.writes(nb)
     outcome.html = decorate(
-        to_html(nb, job.lang, title(job)),
+        to_html(without_runner_outputs(nb), job.lang, title(job)),
         lang=job.lang,
         stem=job.stem,
         tables_href=(env or {}).get(TABLES_HREF_ENV, f"../tables/{job.stem}"),
@@ -241,6 +241,25 @@ def collect(nb: Any) -> Published:
             if ERROR_MIMETYPE in data:
                 errors.append((index, str(data[ERROR_MIMETYPE]["message"])))
     return Published(dict(sorted(numbers.items())), dict(sorted(tables.items())), errors)
+
+
+RUNNER_MIMETYPES = (NUMBERS_MIMETYPE, TABLE_MIMETYPE, ERROR_MIMETYPE)
+
+
+def without_runner_outputs(nb: Any) -> Any:
+    """A copy of ``nb`` without the outputs meant for the runner (numbers, tables, errors).
+
+    Readers see the tables themselves and their download links, not a second, plain-text copy.
+    """
+    import copy
+
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        if "outputs" in cell:
+            cell.outputs = [
+                o for o in cell.outputs if not any(m in o.get("data", {}) for m in RUNNER_MIMETYPES)
+            ]
+    return clean
 
 
 def extract_numbers(nb: Any) -> dict[str, Any]:
