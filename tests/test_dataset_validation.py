@@ -249,6 +249,19 @@ def test_adjudication_needs_two_independent_codings(project):
     assert "adj" not in tables["disagreements"]["values"].str.cat()
 
 
+def test_adjudication_needs_a_disagreement(project):
+    path = project / "data" / "raw" / "dataset" / "codings" / "zz.csv"
+    same = {**GOOD_CODING, "coder": "c2"}
+    adjudicated = {**GOOD_CODING, "coder": "adj", "evidence": "both right: s.1."}
+    _write(path, CODING_COLUMNS, [GOOD_CODING, same, adjudicated])
+    with pytest.raises(
+        DataValidationError,
+        match=r"line 4, column 'coder': adjudication row for unit 'ZZ_UNIT', indicator 'IND01', "
+        r"where the coders agree; expected adjudication only for a disagreement",
+    ):
+        _validate(project)
+
+
 def test_wrong_header_is_named(project):
     path = project / "data" / "raw" / "dataset" / "events" / "zz.csv"
     _write(path, ["unit_id", "when"], [{"unit_id": "ZZ_UNIT", "when": "2014"}])

@@ -461,13 +461,24 @@ def check_codings(
             )
         _check_date(row, "date_coded", today, problems)
     independent = codings[codings["coder"] != ADJUDICATOR]
-    n_coders = independent.groupby(["unit_id", "indicator_id"])["coder"].nunique()
+    cells = independent.assign(
+        _judgment=independent["status"].astype(str) + ":" + independent["value"].astype(str)
+    ).groupby(["unit_id", "indicator_id"])
+    n_coders = cells["coder"].nunique()
+    n_judgments = cells["_judgment"].nunique()
     for _, row in codings[codings["coder"] == ADJUDICATOR].iterrows():
-        if n_coders.get((row["unit_id"], row["indicator_id"]), 0) < 2:
+        item = (row["unit_id"], row["indicator_id"])
+        if n_coders.get(item, 0) < 2:
             problems.append(
                 f"{_at(row, 'coder')}: adjudication row for unit {row['unit_id']!r}, indicator "
                 f"{row['indicator_id']!r} with fewer than two independent codings; expected an "
                 "adjudicated cell to be coded by two coders first"
+            )
+        elif n_judgments.get(item, 0) < 2:
+            problems.append(
+                f"{_at(row, 'coder')}: adjudication row for unit {row['unit_id']!r}, indicator "
+                f"{row['indicator_id']!r}, where the coders agree; expected adjudication only "
+                "for a disagreement (in status or value)"
             )
     key = ["unit_id", "indicator_id", "coder"]
     for _, row in codings[codings.duplicated(key, keep="first")].iterrows():
