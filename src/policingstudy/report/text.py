@@ -6,6 +6,7 @@ from typing import Any
 
 from IPython.display import Markdown
 
+from policingstudy.core.errors import OptionError
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.report.numbers import Numbers
@@ -33,3 +34,10 @@ def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any
     values = dict(numbers.text(lang)) if numbers is not None else {}
     values.update(fields)
     return Markdown(t(key, lang, **values))
+
+
+def heading(key: str, lang: Lang, *, level: int = 2) -> Markdown:
+    """Return the catalog text ``key`` in ``lang`` as a Markdown heading of ``level`` (1-6)."""
+    if not 1 <= level <= 6:
+        raise OptionError(f"heading level: expected 1 to 6, got {level}")
+    return Markdown(f"{'#' * level} {t(key, lang)}")

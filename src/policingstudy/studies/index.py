@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from policingstudy.core.cache import memoised
+from policingstudy.core.paths import ProjectPaths
 from policingstudy.methods.index import composite, measurement, sensitivity, systems
 from policingstudy.studies import design
 
@@ -396,3 +397,82 @@ def compare_systems(
         sobol,
         int(n_draws),
     )
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Yearly scores on 1 January of every year from :data:`design.PANEL_START`.
+
+    Codings are not dated: only membership (bodies in force) changes from year to year.
+
+    Attributes
+    ----------
+    systems
+        ``year``, ``construction``, the five factors, ``system``, ``index``, ``rank``.
+    bodies
+        ``year``, ``unit_id``, ``system_id``, ``status`` (on 1 January), ``index`` (gated body
+        index; the same every year since codings are not dated).
+    nominal
+        The construction of the by-year figure (:data:`design.NOMINAL`, or ``best_available``
+        without population weights).
+    """
+
+    systems: pd.DataFrame
+    bodies: pd.DataFrame
+    nominal: str
+
+
+@memoised
+def yearly_panel(
+    units: pd.DataFrame,
+    codings: pd.DataFrame,
+    indicators: pd.DataFrame,
+    events: pd.DataFrame,
+    population: pd.DataFrame | None,
+    *,
+    reference_date: str = design.REFERENCE_DATE,
+    start: int = design.PANEL_START,
+) -> Panel:
+    """System scores under every construction and body scores, year by year.
+
+    For other notebooks: ``yearly_panel(...).systems`` is a tidy panel of system indices
+    (``year`` x ``construction`` x ``system``).
+    """
+    sys_tables, body_tables = [], []
+    for day in design.year_dates(reference_date, start):
+        inputs, members, _ = prepare_systems(
+            units, codings, indicators, events, population, reference_date=day
+        )
+        grid = grid_of(inputs, covered=population is not None)
+        table = systems.run_grid(inputs, grid).table.drop(columns="body")
+        sys_tables.append(table.assign(year=day.year))
+        v = design.validity(units, events, reference_date=day)
+        scored = body_scores(inputs, members["all"], units).set_index("unit_id")["INDEX"]
+        body_tables.append(
+            pd.DataFrame(
+                {
+                    "year": day.year,
+                    "unit_id": v["unit_id"],
+                    "system_id": v["system_id"],
+                    "status": v["status"],
+                    "index": v["unit_id"].map(scored),
+                }
+            )
+        )
+    nominal = nominal_construction(with_areas=population is not None).id
+    cols = ["year", "construction", *systems.FACTORS, "system", "index", "rank"]
+    out = pd.concat(sys_tables, ignore_index=True)[cols]
+    return Panel(out, pd.concat(body_tables, ignore_index=True), nominal)
+
+
+def population_table(paths: ProjectPaths | None = None) -> pd.DataFrame | None:
+    """Population of the areas of the population-covered mean, every year available.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        ``system_id``, ``area``, ``date``, ``population``; None while no population reader is
+        available (the grid then leaves the population-covered mean out, and says so).
+    """
+    del paths
+    return None
