@@ -275,7 +275,9 @@ def _only(scenario: sc.Scenario, code: str) -> sc.Scenario:
         for c in scenario.changes
         if code in c.new_values
     )
-    return sc.Scenario(scenario.id, scenario.label, scenario.rationale, scenario.borrows_from, changes)
+    return sc.Scenario(
+        scenario.id, scenario.label, scenario.rationale, scenario.borrows_from, changes
+    )
 
 
 def _pinned(
@@ -322,4 +324,3 @@ def _shares(long: pd.DataFrame, ids: Sequence[str]) -> tuple[pd.DataFrame, pd.Da
             }
         )
     return pd.DataFrame(passes), pd.DataFrame(change)
-

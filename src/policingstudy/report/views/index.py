@@ -80,9 +80,7 @@ def index_numbers(a: ComparisonAnalysis, nums: Numbers | None = None) -> Numbers
         nums.add(f"p95_{k}", float(row["p95"]), digits=1)
         fact = a.coding_by_fact.set_index("system").loc[s]
         nums.add(f"median_by_fact_{k}", float(fact["median"]), digits=1)
-        nums.add(
-            f"median_shift_{k}", abs(float(row["median"]) - float(row["nominal"])), digits=1
-        )
+        nums.add(f"median_shift_{k}", abs(float(row["median"]) - float(row["nominal"])), digits=1)
     shifts = [nums[f"median_shift_{number_key(s)}"] for s in SYSTEMS]
     nums.add("max_median_shift", float(max(shifts)), digits=1)
     order = a.ordering.set_index("model")
@@ -188,7 +186,7 @@ def ordering_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
     o = a.ordering.copy()
     o["model_label"] = [system_label(m, lang) for m in o["model"]]
     for c in ("below", "tied", "above"):
-        o[c] = (o[c].astype(float) * 100).round(0)
+        o[c] = (o[c].astype(float) * 100).round(0).astype("Int64")
     for c in ("gap_min", "gap_median", "gap_max"):
         o[c] = o[c].astype(float).round(1)
     cols = {
@@ -208,7 +206,7 @@ def pairwise_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
     """Share of constructions (%) in which the row system scores above the column system."""
     p = (a.pairwise.reindex(index=list(SYSTEMS), columns=list(SYSTEMS)) * 100).round(0)
     names = [system_label(s, lang) for s in p.index]
-    out = pd.DataFrame(p.to_numpy(), columns=names)
+    out = pd.DataFrame(p.to_numpy(), columns=names).astype("Int64")
     out.insert(0, t("index.col_row_above_column", lang), names)
     return out
 
@@ -282,8 +280,10 @@ def coding_display(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
 
 def factor_label(factor: str, level: str, lang: Lang) -> str:
     """Translated label of one level of a grid factor."""
-    return t(f"index.level_{level}", lang) if factor != "boundary" else t(
-        f"index.boundary_{level}", lang
+    return (
+        t(f"index.level_{level}", lang)
+        if factor != "boundary"
+        else t(f"index.boundary_{level}", lang)
     )
 
 
