@@ -66,34 +66,3 @@ def test_kazakh_title_renders_without_missing_glyph_warnings(recwarn):
     fig.canvas.draw()
     plt.close(fig)
     assert not [w for w in recwarn if "missing from font" in str(w.message)]
-
-
-def test_inline_figures_are_not_redrawn_before_display(tmp_path) -> None:
-    """In an IPython shell with the inline backend, use_style() drops pyplot's extra redraw."""
-    import subprocess
-    import sys
-
-    script = tmp_path / "shell.py"
-    script.write_text(
-        "import os, sys\n"
-        "os.environ['MPLBACKEND'] = 'module://matplotlib_inline.backend_inline'\n"
-        "from IPython.core.interactiveshell import InteractiveShell\n"
-        "from matplotlib.figure import Figure\n"
-        "draws = []\n"
-        "original = Figure.draw\n"
-        "Figure.draw = lambda self, renderer: draws.append(1) or original(self, renderer)\n"
-        "shell = InteractiveShell.instance()\n"
-        "if sys.argv[1] == 'styled':\n"
-        "    shell.run_cell('from policingstudy.report.style import use_style; use_style()')\n"
-        "shell.run_cell('import matplotlib.pyplot as plt; plt.plot([1, 2]);')\n"
-        "print('draws', len(draws), 'png', 'image/png' in str(shell.display_formatter.formatters))\n"
-    )
-
-    def draws(mode: str) -> int:
-        out = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True)
-        assert out.returncode == 0, out.stderr
-        assert "png True" in out.stdout  # the figure is still rendered to PNG for display
-        return int(out.stdout.split("draws ")[1].split()[0])
-
-    plain, styled = draws("plain"), draws("styled")
-    assert styled == plain - 1, (plain, styled)

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from policingstudy.core.errors import OptionError, ParameterError
+from policingstudy.core.errors import ParameterError
 from policingstudy.report.views import index as views
 from policingstudy.studies import design
 from policingstudy.studies.params import ComparativeIndexParams
@@ -37,7 +37,7 @@ def test_number_key() -> None:
 
 
 def test_params_refuse_bad_values() -> None:
-    with pytest.raises(OptionError, match="weighting"):
+    with pytest.raises(ParameterError, match="weighting"):
         ComparativeIndexParams(lang="en", weighting="magic")  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="n_draws"):
         ComparativeIndexParams(lang="en", n_draws=0)
@@ -45,7 +45,7 @@ def test_params_refuse_bad_values() -> None:
 
 
 def test_notebook_refuses_weighting_schemes_it_cannot_parameterise():
-    with pytest.raises(OptionError, match=r"weighting: expected one of \('equal'\), got 'ahp'"):
+    with pytest.raises(ParameterError, match=r"weighting: expected one of \('equal'\), got 'ahp'"):
         ComparativeIndexParams(lang="en", weighting="ahp")
 
 

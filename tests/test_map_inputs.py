@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from policingstudy.report.figures.map_inputs import data_appendix, de_offices, ew_holders
+from policingstudy.report.figures.map_inputs import data_appendix
+from policingstudy.studies.maps import de_offices, ew_holders
 
 UNITS = pd.DataFrame(
     {

@@ -140,16 +140,50 @@ def test_unpicklable_result_is_returned_but_not_stored(cache, caplog):
     assert not list(cache.rglob("*.pickle"))
 
 
-def test_result_cache_folder_follows_source_and_force(tmp_path):
+def test_result_cache_folder_follows_source_and_force(tmp_path, monkeypatch):
     from policingstudy.core.paths import ProjectPaths
-    from policingstudy.run.runner import result_cache_folder
+    from policingstudy.run import runner
 
     paths = ProjectPaths(tmp_path)
-    first = result_cache_folder(paths, "source-a")
+    monkeypatch.setattr(runner, "package_digest", lambda: "source-a")
+    first = runner.result_cache_folder(paths)
     (first / "entry.pickle").write_bytes(b"x")
-    assert result_cache_folder(paths, "source-a") == first
+    assert runner.result_cache_folder(paths) == first
     assert (first / "entry.pickle").exists()  # same source: kept
-    assert not list(result_cache_folder(paths, "source-a", fresh=True).iterdir())  # --force
+    assert not list(runner.result_cache_folder(paths, fresh=True).iterdir())  # --force
     (first / "entry.pickle").write_bytes(b"x")
-    second = result_cache_folder(paths, "source-b")
+    monkeypatch.setattr(runner, "package_digest", lambda: "source-b")
+    second = runner.result_cache_folder(paths)
     assert second != first and not first.exists()  # another source: the old folder is removed
+
+
+def test_editing_a_memoised_function_recomputes(tmp_path, monkeypatch):
+    """The key covers the function's own code: an edit made outside the runner is noticed."""
+    import importlib
+    import sys
+
+    package = tmp_path / "policingstudy_probe"
+    package.mkdir()
+    module = package / "probe.py"
+    body = (
+        "from policingstudy.core.cache import memoised\n"
+        "calls = []\n"
+        "@memoised\n"
+        "def f(x):\n"
+        "    calls.append(x)\n"
+        "    return x * {factor}\n"
+    )
+    (package / "__init__.py").write_text("")
+    module.write_text(body.format(factor=2))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("POLICINGSTUDY_RESULT_CACHE", str(tmp_path / "cache"))
+    import policingstudy_probe.probe as probe
+
+    assert probe.f(3) == 6
+    assert probe.f(3) == 6
+    assert probe.calls == [3]  # the second call was a cache hit
+    module.write_text(body.format(factor=10) + "# edited\n")
+    probe = importlib.reload(probe)
+    assert probe.f(3) == 30  # recomputed, not the stale 6
+    sys.modules.pop("policingstudy_probe.probe", None)
+    sys.modules.pop("policingstudy_probe", None)

@@ -126,8 +126,7 @@ def test_every_notebook_names_a_parameters_class_that_matches_its_parameters_cel
 def test_bad_values_are_refused_before_anything_runs(tmp_path) -> None:  # noqa: ANN001
     from policingstudy.core.errors import ParameterError
     from policingstudy.core.paths import ProjectPaths
-    from policingstudy.run.plan import parse_override
-    from policingstudy.run.runner import plan
+    from policingstudy.run.plan import parse_override, plan
     from tests.helpers import copy_project
 
     root = copy_project(tmp_path / "p", notebooks=["04_comparative_index", "06_adoption_evidence"])

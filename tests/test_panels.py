@@ -120,7 +120,7 @@ def test_panel_years_must_be_consecutive() -> None:
 
 def test_params_validated() -> None:
     assert AdoptionEvidenceParams(lang="kk").replications == 20
-    with pytest.raises(ParameterError, match=r"replications: expected an integer in \[1, 10000\]"):
+    with pytest.raises(ParameterError, match=r"replications: expected a number 1 to 10000, got 0"):
         AdoptionEvidenceParams(lang="en", replications=0)
     with pytest.raises(ParameterError, match="bootstrap_iterations"):
         AdoptionEvidenceParams(lang="en", bootstrap_iterations=10)

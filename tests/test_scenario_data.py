@@ -133,9 +133,7 @@ def test_project_file_is_valid(project_root: Path, dataset_tables: dict) -> None
 def test_params_validated() -> None:
     p = ReformScenariosParams(lang="kk")
     assert (p.n_draws, p.seed) == (1000, 20261126)
-    with pytest.raises(
-        ParameterError, match=r"n_draws: expected an integer in \[1, 100000\], got 0"
-    ):
+    with pytest.raises(ParameterError, match=r"n_draws: expected a number 1 to 100000, got 0"):
         ReformScenariosParams(lang="en", n_draws=0)
     with pytest.raises(ParameterError, match=r"n_draws: .*got 2\.5"):
         ReformScenariosParams(lang="en", n_draws=2.5)  # type: ignore[arg-type]

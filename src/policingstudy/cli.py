@@ -1,7 +1,7 @@
-"""The ``policingstudy`` command: a thin layer that parses options and calls the library.
+"""The ``policingstudy`` command line: parse, check, call the library.
 
 Exit codes: 0 success; 1 a data, source or notebook failure; 2 a usage error (unknown option,
-notebook, language or parameter); 130 interrupted.
+notebook, language or parameter, or a value out of range); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,15 +13,20 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from policingstudy import __version__
 from policingstudy.core.errors import PolicingStudyError, UsageError
 from policingstudy.core.paths import ProjectPaths, mirror_from_env
 
 if TYPE_CHECKING:
+    from policingstudy.data.sources import FetchProgress, ProgressCallback
     from policingstudy.run.forks import ForkServer
 
+DESCRIPTION = (
+    "Reproduce the policingstudy reports: fetch the pinned external data, build the processed "
+    "tables and run the notebooks into reports/ (English, Kazakh, Russian)."
+)
 # Below this many notebook runs, importing the libraries once in a fork helper saves nothing.
 FORK_MIN_JOBS = 3
 
@@ -33,12 +38,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="policingstudy", description=__doc__.splitlines()[0])
+    root = _Parser(add_help=False)
+    root.add_argument(
+        "--root",
+        default=argparse.SUPPRESS,
+        help="project root (default: $POLICINGSTUDY_ROOT, else the nearest folder up from the "
+        "current one holding pyproject.toml and notebooks/)",
+    )
+    parser = _Parser(prog="policingstudy", description=DESCRIPTION, parents=[root])
     parser.add_argument("--version", action="version", version=f"policingstudy {__version__}")
-    parser.add_argument("--root", help="project root (default: $POLICINGSTUDY_ROOT or the cwd)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    report = sub.add_parser("report", help="build data, run every notebook, write reports/")
+    report = sub.add_parser(
+        "report", parents=[root], help="fetch and build data, run every notebook, write reports/"
+    )
     report.add_argument("--lang", default="en,kk,ru", help="comma-separated: en,kk,ru")
     report.add_argument("--only", nargs="+", default=[], metavar="NAME", help="notebook stems")
     report.add_argument(
@@ -47,11 +60,15 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="parameter override; NOTEBOOK.NAME=VALUE for one notebook",
+        help="parameter override; NOTEBOOK.NAME=VALUE for one notebook (see `policingstudy list`)",
     )
     report.add_argument("--jobs", type=int, default=None, help="notebooks in parallel")
-    report.add_argument("--force", action="store_true", help="ignore the cache")
-    report.add_argument("--offline", action="store_true", help="do not fetch external data")
+    report.add_argument("--force", action="store_true", help="ignore the caches")
+    report.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not download; verify data/raw/external (or the mirror) before running",
+    )
     report.add_argument(
         "--mirror",
         type=Path,
@@ -59,14 +76,16 @@ def _parser() -> argparse.ArgumentParser:
         help="copy external data from this folder ($POLICINGSTUDY_MIRROR)",
     )
     report.add_argument(
-        "--timeout", type=int, default=600, help="time limit of one notebook run, in seconds"
+        "--timeout", type=float, default=600, help="time limit of one notebook run, in seconds"
     )
 
-    sub.add_parser("list", help="notebooks and their declared parameters")
-    sub.add_parser("build", help="validate data/raw and write data/processed")
-    sub.add_parser("validate", help="validate data/raw only")
+    sub.add_parser("list", parents=[root], help="notebooks and their parameters")
+    sub.add_parser("build", parents=[root], help="validate data/raw and write data/processed")
+    sub.add_parser("validate", parents=[root], help="validate data/raw only")
 
-    fetch = sub.add_parser("fetch", help="download (or copy from a mirror) external data")
+    fetch = sub.add_parser(
+        "fetch", parents=[root], help="download (or copy from a mirror) external data"
+    )
     fetch.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: all)")
     fetch.add_argument(
         "--mirror",
@@ -77,8 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _cmd_list(paths: ProjectPaths, _: argparse.Namespace) -> int:
-    from policingstudy.run.runner import describe_parameters
+    from policingstudy.run.plan import describe_parameters
 
     for stem, params in describe_parameters(paths).items():
         print(stem)
@@ -92,7 +115,7 @@ def _cmd_list(paths: ProjectPaths, _: argparse.Namespace) -> int:
 def _cmd_validate(paths: ProjectPaths, _: argparse.Namespace) -> int:
     from policingstudy.data.build import validate_all
 
-    tables = validate_all(paths, mirror_from_env())
+    tables = validate_all(paths, survey=False)
     print(f"valid: {len(tables)} tables ({', '.join(sorted(tables))})")
     return 0
 
@@ -100,6 +123,7 @@ def _cmd_validate(paths: ProjectPaths, _: argparse.Namespace) -> int:
 def _cmd_build(paths: ProjectPaths, _: argparse.Namespace) -> int:
     from policingstudy.data.build import build
 
+    _say(f"building {paths.processed} ...")
     written = build(paths, mirror_from_env())
     print(f"wrote {len(written)} files to {paths.processed}")
     return 0
@@ -109,16 +133,13 @@ def _fetch(paths: ProjectPaths, ids: list[str] | None, mirror: Path | None) -> N
     from policingstudy.data import sources
 
     report = sources.fetch(
-        ids or None,
-        paths=paths,
-        mirror=mirror or mirror_from_env(),
-        progress=sources.terminal_progress(),
+        ids, paths=paths, mirror=mirror or mirror_from_env(), progress=terminal_progress()
     )
-    print(report.summary())
+    _say(report.summary())
 
 
 def _cmd_fetch(paths: ProjectPaths, args: argparse.Namespace) -> int:
-    _fetch(paths, args.ids, args.mirror)
+    _fetch(paths, args.ids or None, args.mirror)
     return 0
 
 
@@ -126,7 +147,7 @@ def _cmd_fetch(paths: ProjectPaths, args: argparse.Namespace) -> int:
 def _kernel_forks(paths: ProjectPaths, n_jobs: int) -> Iterator[ForkServer | None]:
     """A kernel fork helper when it pays off (three or more notebook runs, Linux), else None."""
     from policingstudy.run.forks import ForkServer, fork_kernels_supported
-    from policingstudy.run.runner import notebook_modules
+    from policingstudy.run.plan import notebook_modules
 
     if n_jobs < FORK_MIN_JOBS or not fork_kernels_supported():
         yield None
@@ -135,21 +156,45 @@ def _kernel_forks(paths: ProjectPaths, n_jobs: int) -> Iterator[ForkServer | Non
         yield server
 
 
+def _fast_notebook_imports() -> None:
+    """Import papermill, nbformat and nbconvert without jsonschema's slowest optional checker.
+
+    jsonschema imports ``rfc3987_syntax`` when it is installed (JupyterLab's dependencies
+    install it), which compiles a grammar for about 3 s (python-jsonschema/jsonschema#1392). It
+    serves only the ``iri`` string formats, which notebook schemas do not use. This command's
+    own process marks it unavailable before the import (jsonschema then treats it as not
+    installed); the library functions never do this to a caller's process.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import nbconvert  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+
+
 def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
-    from policingstudy.data.build import build
-    from policingstudy.run.plan import parse_override
-    from policingstudy.run.runner import Progress, plan, run
+    from policingstudy.data import sources
+    from policingstudy.data.build import BUILD_SOURCES, build
+    from policingstudy.run.plan import parse_override, plan
+    from policingstudy.run.runner import Progress, check_writable, run
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs: expected a positive integer, got {args.jobs}")
-    langs = [part.strip() for part in args.lang.split(",") if part.strip()]
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout: expected a positive number of seconds, got {args.timeout}")
+    langs = [part for part in args.lang.split(",") if part.strip()]
     overrides = [parse_override(option) for option in args.param]
     jobs = plan(paths, langs=langs, only=args.only, overrides=overrides)
+    check_writable(paths)
+    needed = list(dict.fromkeys([*BUILD_SOURCES, *(s for j in jobs for s in j.settings.sources)]))
+    mirror = args.mirror or mirror_from_env()
     # The kernel helper imports the libraries while the data are fetched and built.
     with _kernel_forks(paths, len(jobs)) as forks:
         if not args.offline:
-            _fetch(paths, None, args.mirror)
-        build(paths, args.mirror or mirror_from_env(), reuse=not args.force)
+            _fetch(paths, needed, mirror)
+        used = sources.verify_available(needed, paths=paths, mirror=mirror)
+        _say(f"building {paths.processed} ...")
+        build(paths, mirror, reuse=not args.force, sources=needed)
+        _fast_notebook_imports()
         summary = run(
             paths,
             jobs,
@@ -157,12 +202,14 @@ def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
             force=args.force,
             timeout=args.timeout,
             progress=Progress(len(jobs)),
-            forks=forks,
+            fork_server=forks.address if forks else None,
+            used_files=used,
         )
     print("\n".join(summary.lines()))
     if summary.failed:
         for r in summary.failed:
-            print(f"FAILED {r.stem} [{r.lang}] cell {r.cell}: {r.error}", file=sys.stderr)
+            where = f" cell {r.cell}" if r.cell is not None else ""
+            print(f"FAILED {r.stem} [{r.lang}]{where}: {r.error}", file=sys.stderr)
         return 1
     return 0
 
@@ -185,15 +232,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         args = _parser().parse_args(argv)
-        paths = ProjectPaths.discover(args.root)
+        paths = ProjectPaths.discover(getattr(args, "root", None))
         return COMMANDS[args.command](paths, args)
     except UsageError as exc:
         print(f"policingstudy: error: {exc}", file=sys.stderr)
         return 2
     except PolicingStudyError as exc:
-        print(f"policingstudy: error: {exc}", file=sys.stderr)
-        return 1
-    except FileNotFoundError as exc:
         print(f"policingstudy: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -213,6 +257,47 @@ def entry() -> None:
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+def terminal_progress(stream: IO[str] | None = None, width: int = 30) -> ProgressCallback:
+    """Return a progress callback drawing one bar per file on a terminal.
+
+    On a terminal the bar is redrawn in place; otherwise one line is printed per finished file.
+
+    Parameters
+    ----------
+    stream
+        Where to write (default ``sys.stderr``).
+    width
+        Characters of the bar.
+
+    Returns
+    -------
+    callable
+        A function to pass as ``progress`` to :func:`fetch`.
+    """
+    out = stream if stream is not None else sys.stderr
+    is_tty = bool(getattr(out, "isatty", lambda: False)())
+
+    def draw(event: FetchProgress) -> None:
+        head = f"[{event.file_index}/{event.file_count}] {event.source_id}/{event.file}"
+        if event.stage == "present":
+            if is_tty:
+                out.write(f"\r\033[K{head}: present")
+                out.flush()
+            return
+        if event.stage == "done":
+            out.write(f"\r\033[K{head}: ok\n" if is_tty else f"{head}: ok\n")
+            out.flush()
+            return
+        if is_tty:
+            share = event.done_bytes / event.total_bytes if event.total_bytes else 1.0
+            filled = int(width * min(share, 1.0))
+            bar = "#" * filled + "-" * (width - filled)
+            out.write(f"\r\033[K{head} [{bar}] {share:4.0%}")
+            out.flush()
+
+    return draw
 
 
 if __name__ == "__main__":

@@ -23,8 +23,10 @@ def _is_root(path: Path) -> bool:
 def find_root(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Resolve the project root.
 
-    Order: ``explicit`` argument, then the ``POLICINGSTUDY_ROOT`` environment variable, then the
-    current directory if it holds ``pyproject.toml`` and ``notebooks/``.
+    Order: ``explicit`` argument (``--root``), then the ``POLICINGSTUDY_ROOT`` environment
+    variable, then the nearest folder holding ``pyproject.toml`` and ``notebooks/``, searching
+    from the current directory up through its parents, as git finds a repository (so a kernel
+    that JupyterLab starts in ``notebooks/`` finds the project).
 
     Parameters
     ----------
@@ -39,22 +41,28 @@ def find_root(explicit: str | os.PathLike[str] | None = None) -> Path:
     Raises
     ------
     ProjectRootError
-        If the candidate is not a project root, with what to set.
+        If the explicit or environment path is not a project root, or no parent of the current
+        directory is one, with what to pass or set.
     """
-    if explicit is not None:
-        candidate, origin = Path(explicit), "the given root"
-    elif os.environ.get(ROOT_ENV):
-        candidate, origin = Path(os.environ[ROOT_ENV]), f"{ROOT_ENV}"
-    else:
-        candidate, origin = Path.cwd(), "the current directory"
-    candidate = candidate.resolve()
-    if not _is_root(candidate):
-        raise ProjectRootError(
-            f"{origin} ({candidate}) is not a policingstudy project root: expected a folder "
-            f"holding pyproject.toml and notebooks/. Run from the repository root or set "
-            f"{ROOT_ENV}=/path/to/policingstudy."
-        )
-    return candidate
+    if explicit is not None or os.environ.get(ROOT_ENV):
+        given = explicit if explicit is not None else os.environ[ROOT_ENV]
+        origin = "--root" if explicit is not None else ROOT_ENV
+        candidate = Path(given).expanduser().resolve()
+        if not _is_root(candidate):
+            raise ProjectRootError(
+                f"{origin} ({candidate}) is not a policingstudy project root: expected a folder "
+                "holding pyproject.toml and notebooks/"
+            )
+        return candidate
+    here = Path.cwd().resolve()
+    for candidate in (here, *here.parents):
+        if _is_root(candidate):
+            return candidate
+    raise ProjectRootError(
+        f"no policingstudy project root in {here} or its parents: expected a folder holding "
+        f"pyproject.toml and notebooks/. Run from inside the repository, pass --root, or set "
+        f"{ROOT_ENV}=/path/to/policingstudy."
+    )
 
 
 @dataclass(frozen=True)

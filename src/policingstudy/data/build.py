@@ -10,14 +10,14 @@ The consensus coding and the reliability table come from :mod:`policingstudy.met
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from policingstudy.core.errors import SourceError
+from policingstudy.core.hashing import code_digest, library_versions, stamp, tree_digest
 from policingstudy.core.io import write_text
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.data.dataset import load_dataset
@@ -29,6 +29,8 @@ from policingstudy.data.tables import thesis_tables, write_tables
 from policingstudy.methods.reliability import alpha_by_group, disagreements, reconcile
 
 SURVEY_SOURCE = "us_oversight_agencies"
+BUILD_SOURCES: tuple[str, ...] = (SURVEY_SOURCE,)
+"""External sources every build needs (the UChicago survey joins the units)."""
 SURVEY_COLUMNS = [
     "agency_id",
     "name",
@@ -52,25 +54,34 @@ SURVEY_COLUMNS = [
 
 
 def survey_agencies(paths: ProjectPaths, mirror: Path | None) -> pd.DataFrame:
-    """The UChicago survey's agencies, or an empty frame when the file is not available."""
-    try:
-        folder = locate(SURVEY_SOURCE, paths=paths, mirror=mirror)
-    except SourceError:
-        return pd.DataFrame(columns=SURVEY_COLUMNS)
+    """The UChicago survey's agencies (source ``us_oversight_agencies``).
+
+    Raises
+    ------
+    SourceError
+        If the survey's files are neither fetched nor in the mirror (says how to get them).
+    """
+    folder = locate(SURVEY_SOURCE, paths=paths, mirror=mirror)
     return read_oversight_agencies(folder).loc[:, SURVEY_COLUMNS]
 
 
 PRIMARY_CODER = "c1"
 
 
-def dataset_tables(paths: ProjectPaths, mirror: Path | None = None) -> dict[str, pd.DataFrame]:
+def dataset_tables(
+    paths: ProjectPaths, mirror: Path | None = None, *, survey: bool = True
+) -> dict[str, pd.DataFrame]:
     """Validated dataset tables plus survey units, consensus coding, reliability, disagreements.
 
-    The UChicago survey's agencies join the units when the survey file is available (fetched, or
-    in ``mirror``); otherwise the survey tables are empty and the reports say so.
+    The UChicago survey's agencies (an external source) join the units; ``survey=False``
+    (``policingstudy validate``, which checks ``data/raw`` only) leaves them out.
     """
     data = load_dataset(paths)
-    agencies = survey_agencies(paths, mirror)
+    agencies = (
+        survey_agencies(paths, mirror)
+        if survey
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in SURVEY_COLUMNS})
+    )
     known = set(data["indicators"]["indicator_id"])
     mapping = load_mapping(paths.dataset / "us_survey_mapping.yaml", known)
     s_units, s_events, s_codings = survey_units(agencies, mapping)
@@ -108,16 +119,30 @@ def dataset_tables(paths: ProjectPaths, mirror: Path | None = None) -> dict[str,
     }
 
 
-def validate_all(paths: ProjectPaths, mirror: Path | None = None) -> dict[str, pd.DataFrame]:
+def validate_all(
+    paths: ProjectPaths, mirror: Path | None = None, *, survey: bool = True
+) -> dict[str, pd.DataFrame]:
     """Validate every raw table and return the processed tables (nothing written).
+
+    Parameters
+    ----------
+    paths
+        The project.
+    mirror
+        Offline mirror for the external survey file.
+    survey
+        Include the UChicago survey's agencies (an external source); False checks
+        ``data/raw`` alone.
 
     Raises
     ------
     DataValidationError
         Listing every problem found.
+    SourceError
+        If ``survey`` and the survey file is not available.
     """
     tables = thesis_tables(paths)
-    tables.update(dataset_tables(paths, mirror))
+    tables.update(dataset_tables(paths, mirror, survey=survey))
     return tables
 
 
@@ -128,79 +153,119 @@ def _pks(folders: dict[str, Path]) -> pd.DataFrame:
     return read_pks_years({int(sid.rsplit("_", 1)[1]): f for sid, f in folders.items()})
 
 
-# Tables parsed from external files that are slow to read (the twelve PKS workbooks, about 12 MB
-# of sheet XML each, take 2-3 s): built once per set of input files and reused while their pinned
-# sha256 are unchanged.
-EXTERNAL_TABLES: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Path]], pd.DataFrame]]] = {
-    "pks_laender": (tuple(f"de_pks_laender_{y}" for y in PKS_YEARS), _pks),
-}
+@dataclass(frozen=True)
+class ExternalTable:
+    """A processed table parsed from external files that are slow to read.
 
-
-def _stamp(paths: ProjectPaths, ids: tuple[str, ...], reader: Callable[..., object]) -> str:
-    registry = load_registry(paths)
-    digest = hashlib.sha256(reader.__module__.encode())
-    for sid in ids:
-        for file in registry[sid].files:
-            digest.update(f"{sid}/{file.name}:{file.sha256}".encode())
-    return digest.hexdigest()
-
-
-def external_tables(paths: ProjectPaths, mirror: Path | None) -> list[Path]:
-    """Write the processed tables parsed from external files, when their inputs changed.
-
-    A table whose inputs are not available (not fetched, no mirror) is skipped; notebooks that
-    need it then fail with a message saying to run ``policingstudy fetch``.
+    It is rebuilt when its stamp changes: the pinned sha256 of its source files, the code of
+    ``module`` (the reader, with every package module it imports) and the library versions.
     """
+
+    name: str
+    source_ids: tuple[str, ...]
+    read: Callable[[dict[str, Path]], pd.DataFrame]
+    module: str
+
+
+# The twelve PKS workbooks (about 12 MB of sheet XML each) take 2-3 s to read.
+EXTERNAL_TABLES: tuple[ExternalTable, ...] = (
+    ExternalTable(
+        "pks_laender",
+        tuple(f"de_pks_laender_{y}" for y in PKS_YEARS),
+        _pks,
+        read_pks_years.__module__,
+    ),
+)
+
+
+def external_stamp(paths: ProjectPaths, table: ExternalTable) -> str:
+    """The stamp deciding whether ``table`` must be rebuilt."""
+    registry = load_registry(paths)
+    pins = {sid: [(f.name, f.sha256) for f in registry[sid].files] for sid in table.source_ids}
+    return stamp("external", table.name, pins, code_digest(table.module), library_versions())
+
+
+def external_tables(
+    paths: ProjectPaths,
+    mirror: Path | None,
+    *,
+    reuse: bool = True,
+    only: Iterable[str] | None = None,
+) -> list[Path]:
+    """Write the processed tables parsed from external files whose stamp changed.
+
+    Parameters
+    ----------
+    paths, mirror
+        The project and the offline mirror.
+    reuse
+        Keep a table whose stamp is unchanged (``False``: rebuild, as ``--force`` asks).
+    only
+        Source ids available for this run: a table is built only when all its sources are
+        among them (None: every table).
+
+    Raises
+    ------
+    SourceError
+        If a table to build has a source that is neither fetched nor in the mirror.
+    """
+    available = None if only is None else set(only)
     written = []
-    for name, (ids, reader) in EXTERNAL_TABLES.items():
-        stamp_path = paths.processed / ".stamps" / f"{name}.json"
-        try:
-            folders = {sid: locate(sid, paths=paths, mirror=mirror) for sid in ids}
-        except SourceError:
+    for table in EXTERNAL_TABLES:
+        if available is not None and not set(table.source_ids) <= available:
             continue
-        stamp = _stamp(paths, ids, reader)
-        current = (paths.processed / f"{name}.parquet").exists() and stamp_path.exists()
-        if current and json.loads(stamp_path.read_text())["stamp"] == stamp:
+        stamp_path = paths.processed / ".stamps" / f"{table.name}.json"
+        current = external_stamp(paths, table)
+        target = paths.processed / f"{table.name}.parquet"
+        if reuse and target.exists() and _read_stamp(stamp_path) == current:
             continue
-        written += write_tables(paths, {name: reader(folders)})
-        write_text(stamp_path, json.dumps({"stamp": stamp, "inputs": list(ids)}) + "\n")
+        folders = {sid: locate(sid, paths=paths, mirror=mirror) for sid in table.source_ids}
+        written += write_tables(paths, {table.name: table.read(folders)})
+        write_text(stamp_path, json.dumps({"stamp": current, "inputs": table.source_ids}) + "\n")
     return written
 
 
-def _inputs_stamp(paths: ProjectPaths, mirror: Path | None) -> str:
-    """Hash of everything the processed tables depend on (raw files, package source, survey)."""
-    import policingstudy
-
-    digest = hashlib.sha256()
-    package = Path(policingstudy.__file__).parent
-    for folder in (paths.raw, package):
-        for file in sorted(folder.rglob("*")):
-            if (
-                file.is_file()
-                and "external" not in file.relative_to(folder).parts[:1]
-                and "__pycache__" not in file.parts
-            ):
-                digest.update(file.relative_to(folder).as_posix().encode())
-                digest.update(file.read_bytes())
+def _read_stamp(path: Path) -> str | None:
     try:
-        survey = locate(SURVEY_SOURCE, paths=paths, mirror=mirror)
-        digest.update(b"survey:" + str(sorted(p.name for p in survey.iterdir())).encode())
-    except SourceError:
-        digest.update(b"survey:none")
-    return digest.hexdigest()
+        value = json.loads(path.read_text(encoding="utf-8"))["stamp"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return str(value)
 
 
-def build(paths: ProjectPaths, mirror: Path | None = None, *, reuse: bool = False) -> list[Path]:
+def build_stamp(paths: ProjectPaths, mirror: Path | None) -> str:
+    """Stamp of the processed dataset tables: raw files, the build's code, library versions.
+
+    The survey's pinned files count through the registry (the raw tree includes it).
+    """
+    raw = tree_digest(paths.raw, exclude_dirs=("external",))
+    return stamp("build", raw, code_digest(__name__), library_versions())
+
+
+def build(
+    paths: ProjectPaths,
+    mirror: Path | None = None,
+    *,
+    reuse: bool = False,
+    sources: Iterable[str] | None = None,
+) -> list[Path]:
     """Validate, then write every processed table; return the files written.
 
-    With ``reuse`` (used by ``policingstudy report``), nothing is rebuilt when the raw files,
-    the package source and the survey's availability are unchanged since the last build.
+    Parameters
+    ----------
+    paths, mirror
+        The project and the offline mirror.
+    reuse
+        Skip the dataset tables when their stamp (:func:`build_stamp`) is unchanged, and
+        external tables likewise (``policingstudy report`` without ``--force``).
+    sources
+        Source ids fetched for this run (see :func:`external_tables`); None for all.
     """
     stamp_path = paths.processed / ".stamps" / "build.json"
-    stamp = _inputs_stamp(paths, mirror)
-    if reuse and stamp_path.exists() and json.loads(stamp_path.read_text())["stamp"] == stamp:
-        return external_tables(paths, mirror)
-    written = write_tables(paths, validate_all(paths, mirror))
-    written += external_tables(paths, mirror)
-    write_text(stamp_path, json.dumps({"stamp": stamp}) + "\n")
+    current = build_stamp(paths, mirror)
+    written: list[Path] = []
+    if not (reuse and _read_stamp(stamp_path) == current):
+        written = write_tables(paths, validate_all(paths, mirror))
+        write_text(stamp_path, json.dumps({"stamp": current}) + "\n")
+    written += external_tables(paths, mirror, reuse=reuse, only=sources)
     return written

@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.client
+import os
 import re
-import sys
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -29,6 +30,7 @@ import pandas as pd
 import yaml
 
 from policingstudy.core.errors import ChecksumError, DataValidationError, SourceError
+from policingstudy.core.hashing import file_digest
 from policingstudy.core.io import atomic_write
 from policingstudy.core.paths import MIRROR_ENV, ProjectPaths
 
@@ -222,21 +224,9 @@ def _select(registry: dict[str, Source], ids: Iterable[str] | None) -> list[Sour
 
 # -- verification -------------------------------------------------------------------------------
 
-# sha256 of files already hashed in this process, keyed by (path, size, mtime): a file is hashed
-# once per change, not on every locate().
-_verified: dict[tuple[str, int, int], str] = {}
-
 
 def _hash_file(path: Path) -> str:
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if key not in _verified:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-        _verified[key] = digest.hexdigest()
-    return _verified[key]
+    return file_digest(path)
 
 
 def verify_file(path: Path, expected: SourceFile, *, delete: bool) -> None:
@@ -322,10 +312,34 @@ def _from_mirror(
             ) from None
 
 
+class NoNetwork(OSError):
+    """The host could not be reached at all (name resolution or connection failed)."""
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """True when ``exc`` means there is no route to the host (retrying will not help)."""
+    reason = getattr(exc, "reason", exc)
+    return isinstance(reason, socket.gaierror | ConnectionRefusedError | OSError) and not (
+        isinstance(reason, TimeoutError | socket.timeout)
+    )
+
+
 def _download(
     item: SourceFile, target: Path, retries: int, timeout: float, tick: Callable[[int], None]
 ) -> None:
-    """Download with retries and exponential backoff; raise OSError if the network fails."""
+    """Download with retries and exponential backoff.
+
+    Raises
+    ------
+    NoNetwork
+        At once (no retries) when the host cannot be reached (no network, DNS failure).
+    OSError
+        When every attempt failed for a transient reason (server error, timeout, truncation).
+    SourceError
+        For an HTTP 4xx answer (not retried).
+    ChecksumError
+        When the received bytes do not match the pinned sha256.
+    """
     if item.url is None:
         raise SourceError(f"{target.name} has no download URL (mirror only)")
     request = urllib.request.Request(item.url, headers={"User-Agent": "policingstudy-fetch"})
@@ -341,15 +355,13 @@ def _download(
             if 400 <= exc.code < 500:
                 raise SourceError(f"{item.url}: HTTP {exc.code} {exc.reason}") from None
             last = exc
-        except (
-            urllib.error.URLError,
-            http.client.HTTPException,
-            TimeoutError,
-            ConnectionError,
-            _Truncated,
-        ) as exc:
+        except urllib.error.URLError as exc:
+            if _unreachable(exc):
+                raise NoNetwork(f"{item.url}: {exc.reason}") from None
             last = exc
-    raise OSError(f"{item.url}: {last}")
+        except (http.client.HTTPException, TimeoutError, ConnectionError, _Truncated) as exc:
+            last = exc
+    raise OSError(f"{item.url}: {last} (after {max(1, retries)} attempts)")
 
 
 def _emitter(
@@ -373,6 +385,10 @@ def fetch(
 ) -> FetchReport:
     """Download or copy the missing external files and verify every file.
 
+    A cached file that does not verify is replaced (and listed in the report as repaired).
+    The first failure to reach the network stops the fetch at once, with the mirror hint:
+    without a network every other download would fail the same way.
+
     Parameters
     ----------
     ids
@@ -383,7 +399,8 @@ def fetch(
         A folder laid out as ``<id>/<file>`` to copy from instead of the network (callers pass
         :func:`policingstudy.core.paths.mirror_from_env` when the user gave none).
     retries
-        Download attempts per file (waits 1, 2, 4 ... seconds between attempts).
+        Download attempts per file for transient failures (waits 1, 2, 4 ... seconds between
+        attempts); a host that cannot be reached is not retried.
     progress
         Called with a :class:`FetchProgress` as files start, advance and finish.
     timeout
@@ -398,7 +415,8 @@ def fetch(
     ------
     SourceError
         Unknown ids (lists the known ones); a mirror that is missing or lacks a file (names it);
-        no network and no mirror (lists the missing files and how to get them).
+        files that could not be fetched, grouped by cause: no network, no download URL (mirror
+        only), or a server failure, with how to get them.
     ChecksumError
         A transferred file whose size or sha256 differs (names the file and both values; the
         file is not kept).
@@ -408,7 +426,8 @@ def fetch(
     chosen = _select(registry, ids)
     jobs = [(s, f) for s in chosen for f in s.files]
     report = FetchReport()
-    unreachable: list[str] = []
+    problems: dict[str, list[str]] = {}
+    offline: str | None = None
     for index, (source, item) in enumerate(jobs, start=1):
         emit = _emitter(progress, source.id, item, index, len(jobs))
         label = f"{source.id}/{item.name}"
@@ -426,34 +445,148 @@ def fetch(
         if mirror is not None:
             _from_mirror(source, item, mirror, target, tick)
             report.copied.append(label)
-        elif source.mirror_only:
-            unreachable.append(f"{label} (no download URL: mirror only)")
+        elif source.mirror_only or item.url is None:
+            problems.setdefault(NO_URL, []).append(label)
+            continue
+        elif offline is not None:
+            problems.setdefault(NO_NETWORK, []).append(label)
             continue
         else:
             try:
                 _download(item, target, retries, timeout, tick)
+            except NoNetwork as exc:
+                offline = str(exc)
+                problems.setdefault(NO_NETWORK, []).append(label)
+                continue
             except OSError as exc:
-                unreachable.append(f"{label} ({exc})")
+                problems.setdefault(SERVER, []).append(f"{label} ({exc})")
                 continue
             report.downloaded.append(label)
         report.bytes_transferred += item.bytes
         emit("done", item.bytes)
     report.seconds = time.monotonic() - started
-    if unreachable:
-        listed = "\n".join(f"  - {u}" for u in unreachable)
-        raise SourceError(
-            f"{len(unreachable)} external file(s) could not be fetched (no network and no "
-            f"mirror):\n{listed}\n{HOW_TO_GET}"
-        )
+    if problems:
+        raise SourceError(_fetch_failure(problems, offline))
     return report
+
+
+NO_NETWORK = "no network"
+NO_URL = "no download URL (mirror only)"
+SERVER = "download failed"
+
+
+def _fetch_failure(problems: dict[str, list[str]], offline: str | None) -> str:
+    count = sum(len(v) for v in problems.values())
+    lines = [f"{count} external file(s) could not be fetched:"]
+    for cause in (NO_NETWORK, NO_URL, SERVER):
+        files = problems.get(cause, [])
+        if not files:
+            continue
+        head = cause
+        if cause == NO_NETWORK and offline:
+            head += f" (the first download failed: {offline}; the rest were not tried)"
+        lines.append(f"  {head}: {len(files)} file(s)")
+        lines += [f"    - {f}" for f in files[:20]]
+        if len(files) > 20:
+            lines.append(f"    ... and {len(files) - 20} more")
+    lines.append(HOW_TO_GET)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class UsedFile:
+    """An external file a run reads: where it was found and its verified sha256."""
+
+    source_id: str
+    name: str
+    path: Path
+    sha256: str
+    origin: Literal["cache", "mirror"]
+
+
+def verify_available(
+    ids: Iterable[str], *, paths: ProjectPaths, mirror: Path | None = None
+) -> list[UsedFile]:
+    """Check, before a run, that every file of ``ids`` is available and intact; change nothing.
+
+    Each file is taken from the cache ``data/raw/external`` when it verifies, else from the
+    mirror (when given and the mirror's copy verifies). Nothing is deleted or written.
+
+    Returns
+    -------
+    list of UsedFile
+        The files the run will read, with where they are and their sha256.
+
+    Raises
+    ------
+    SourceError
+        Listing every file that is missing or corrupt (with its size or sha256 against the pinned
+        value) and how to repair it.
+    """
+    registry = load_registry(paths)
+    used: list[UsedFile] = []
+    problems: list[str] = []
+    for source in _select(registry, ids):
+        folder = _verified_folder(source, paths, mirror, problems)
+        if folder is None:
+            continue
+        origin: Literal["cache", "mirror"] = (
+            "cache" if folder == paths.external / source.id else "mirror"
+        )
+        for item in source.files:
+            used.append(UsedFile(source.id, item.name, folder / item.name, item.sha256, origin))
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise SourceError(
+            f"{len(problems)} external file(s) missing or corrupt (nothing was changed):\n"
+            f"{listed}\nrun `policingstudy fetch` (without --offline) to download or repair them, "
+            f"or set {MIRROR_ENV}"
+        )
+    return used
+
+
+def _check(path: Path, item: SourceFile) -> str | None:
+    """None if ``path`` holds the pinned file, else what is wrong with it."""
+    if not path.is_file():
+        return f"{path}: missing"
+    size = path.stat().st_size
+    if size != item.bytes:
+        return f"{path}: {size} bytes; expected {item.bytes} (truncated or corrupt)"
+    actual = _hash_file(path)
+    if actual != item.sha256:
+        return f"{path}: sha256 {actual}; expected {item.sha256}"
+    return None
+
+
+def _verified_folder(
+    source: Source, paths: ProjectPaths, mirror: Path | None, problems: list[str]
+) -> Path | None:
+    """The folder (cache, else mirror) whose files of ``source`` all verify, or None."""
+    cache = paths.external / source.id
+    cache_problems = [p for f in source.files if (p := _check(cache / f.name, f))]
+    if not cache_problems:
+        return cache
+    if mirror is not None:
+        folder = mirror / source.id
+        mirror_problems = [p for f in source.files if (p := _check(folder / f.name, f))]
+        if not mirror_problems:
+            return folder
+        problems.extend(mirror_problems)
+    problems.extend(cache_problems)
+    return None
+
+
+SOURCES_ENV = "POLICINGSTUDY_SOURCES"
+"""Set by the runner for a notebook's kernel: the source ids the notebook declares."""
 
 
 def locate(source_id: str, *, paths: ProjectPaths, mirror: Path | None = None) -> Path:
     """Return the folder holding the verified files of one source.
 
-    The cache ``data/raw/external/<id>`` is used when all its files are present and verify;
-    otherwise the mirror's ``<id>`` folder, if given and its files verify. Mirror files are never
-    modified.
+    The cache ``data/raw/external/<id>`` is used when all its files verify; otherwise the
+    mirror's ``<id>`` folder, if given and its files verify. Nothing is modified or deleted.
+    In a report run, a notebook may only read the sources its metadata declares
+    (``metadata.policingstudy.sources``), so that the runner fetches what it needs.
 
     Parameters
     ----------
@@ -472,35 +605,22 @@ def locate(source_id: str, *, paths: ProjectPaths, mirror: Path | None = None) -
     Raises
     ------
     SourceError
-        Unknown id, or the files are neither cached nor in the mirror (says how to get them).
-    ChecksumError
-        A cached (deleted) or mirror (kept) file does not verify.
+        Unknown id; a source the running notebook does not declare; files neither cached nor
+        in the mirror, or corrupt (names the file and says how to repair it).
     """
+    declared = os.environ.get(SOURCES_ENV)
+    if declared is not None and source_id not in declared.split(","):
+        raise SourceError(
+            f"this notebook reads source {source_id!r} but does not declare it: add it to the "
+            "notebook's metadata.policingstudy.sources (the runner fetches only declared sources)"
+        )
     (source,) = _select(load_registry(paths), [source_id])
-    cache = paths.external / source.id
-    if all((cache / f.name).is_file() for f in source.files):
-        try:
-            for item in source.files:
-                verify_file(cache / item.name, item, delete=True)
-            return cache
-        except ChecksumError:
-            if mirror is None:
-                raise
-    if mirror is not None:
-        folder = mirror / source.id
-        missing = [f.name for f in source.files if not (folder / f.name).is_file()]
-        if missing:
-            raise SourceError(
-                f"mirror {mirror} lacks {source.id}/{missing[0]} and the cache {cache} is "
-                f"incomplete; {HOW_TO_GET}"
-            )
-        for item in source.files:
-            verify_file(folder / item.name, item, delete=False)
-        return folder
-    raise SourceError(
-        f"external source {source.id!r} is not available: {cache} is incomplete and no mirror "
-        f"was given; {HOW_TO_GET}"
-    )
+    problems: list[str] = []
+    folder = _verified_folder(source, paths, mirror, problems)
+    if folder is None:
+        listed = "; ".join(problems)
+        raise SourceError(f"external source {source.id!r} is not available: {listed}; {HOW_TO_GET}")
+    return folder
 
 
 def fetched_manifest(paths: ProjectPaths) -> pd.DataFrame:
@@ -542,44 +662,3 @@ def fetched_manifest(paths: ProjectPaths) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["fetched"] = pd.to_datetime(frame["fetched"])
     return frame
-
-
-def terminal_progress(stream: IO[str] | None = None, width: int = 30) -> ProgressCallback:
-    """Return a progress callback drawing one bar per file on a terminal.
-
-    On a terminal the bar is redrawn in place; otherwise one line is printed per finished file.
-
-    Parameters
-    ----------
-    stream
-        Where to write (default ``sys.stderr``).
-    width
-        Characters of the bar.
-
-    Returns
-    -------
-    callable
-        A function to pass as ``progress`` to :func:`fetch`.
-    """
-    out = stream if stream is not None else sys.stderr
-    is_tty = bool(getattr(out, "isatty", lambda: False)())
-
-    def draw(event: FetchProgress) -> None:
-        head = f"[{event.file_index}/{event.file_count}] {event.source_id}/{event.file}"
-        if event.stage == "present":
-            if is_tty:
-                out.write(f"\r\033[K{head}: present")
-                out.flush()
-            return
-        if event.stage == "done":
-            out.write(f"\r\033[K{head}: ok\n" if is_tty else f"{head}: ok\n")
-            out.flush()
-            return
-        if is_tty:
-            share = event.done_bytes / event.total_bytes if event.total_bytes else 1.0
-            filled = int(width * min(share, 1.0))
-            bar = "#" * filled + "-" * (width - filled)
-            out.write(f"\r\033[K{head} [{bar}] {share:4.0%}")
-            out.flush()
-
-    return draw

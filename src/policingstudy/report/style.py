@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from importlib import resources
 
-import matplotlib
-import matplotlib.pyplot as plt
 import matplotlib.style as mpl_style
 from matplotlib import font_manager
 
@@ -19,26 +17,6 @@ def use_style() -> None:
     """Apply the house style to matplotlib's global settings (call once per notebook)."""
     path = resources.files("policingstudy.report").joinpath("style.mplstyle")
     mpl_style.use(str(path))
-    _draw_inline_figures_once()
-
-
-def _draw_inline_figures_once() -> None:
-    """In a kernel with the inline backend, stop pyplot redrawing every figure after each cell.
-
-    pyplot's interactive mode hooks a full redraw of every changed figure into IPython's
-    ``post_execute`` event; with the inline backend that drawing is thrown away, because the
-    backend then renders each figure again to PNG and closes it. It made every figure cost two
-    full draws.
-    """
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    if shell is None or "inline" not in matplotlib.get_backend():
-        return
-    plt.switch_backend(matplotlib.get_backend())  # registers pyplot's hook now, not later
-    hook = getattr(plt, "_draw_all_if_interactive", None)
-    if hook is not None and hook in shell.events.callbacks["post_execute"]:
-        shell.events.unregister("post_execute", hook)
 
 
 def font_covers(text: str, family: str = FONT) -> bool:

@@ -8,8 +8,10 @@ from IPython.display import Markdown
 
 from policingstudy.core.errors import OptionError
 from policingstudy.core.types import Lang
-from policingstudy.i18n import t
+from policingstudy.i18n import Translator, t
 from policingstudy.report.numbers import Numbers
+
+__all__ = ["Translator", "heading", "markdown"]
 
 
 def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any) -> Markdown:

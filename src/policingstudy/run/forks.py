@@ -16,7 +16,6 @@ that kernel the ordinary way.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import importlib
 import json
@@ -143,7 +142,7 @@ class ForkServer:
         folder = Path(tempfile.mkdtemp(prefix="policingstudy-forks-"))
         env = {
             **os.environ,
-            "MPLBACKEND": os.environ.get("MPLBACKEND") or INLINE_BACKEND,
+            "MPLBACKEND": INLINE_BACKEND,  # kernels draw inline whatever the user exported
             "POLICINGSTUDY_FORK_PRELOAD": ",".join(preload),
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # as jupyter_client sets for kernels
         }
@@ -174,42 +173,16 @@ class ForkServer:
         self.close()
 
     def spawn(self, argv: list[str], *, env: dict[str, str], cwd: str) -> ForkedKernel:
-        """Fork a kernel running ``argv`` (an ``ipykernel_launcher`` command) in ``cwd``.
+        """Fork a kernel running ``argv`` in ``cwd`` (see :func:`spawn`).
 
         Raises
         ------
         ForkServerError
-            If ``argv`` is not an ipykernel command of this interpreter, or the helper has
-            stopped, did not become ready within ``READY_TIMEOUT`` s, or refused the request.
+            As :func:`spawn`, with the helper's last log line when it has stopped.
         """
-        if argv[:3] != [sys.executable, "-m", "ipykernel_launcher"]:
-            raise ForkServerError(f"not an ipykernel command of this interpreter: {argv[:3]}")
-        request = json.dumps({"argv": argv[3:], "env": env, "cwd": cwd}).encode() + b"\n"
-        with self._connect() as conn:
-            conn.sendall(request)
-            reply = conn.makefile("rb").readline()
-        try:
-            answer = json.loads(reply)
-        except ValueError as exc:
-            raise ForkServerError(f"the fork helper gave no answer ({self._log_tail()})") from exc
-        if "pid" not in answer:
-            raise ForkServerError(f"the fork helper refused: {answer.get('error')}")
-        return ForkedKernel(int(answer["pid"]))
-
-    def _connect(self) -> socket.socket:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            if self._process.poll() is not None:
-                raise ForkServerError(f"the fork helper has stopped ({self._log_tail()})")
-            conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                conn.connect(self.address)
-                return conn
-            except (FileNotFoundError, ConnectionRefusedError):
-                conn.close()
-            if time.monotonic() > deadline:
-                raise ForkServerError(f"the fork helper was not ready after {READY_TIMEOUT} s")
-            time.sleep(0.02)
+        if self._process.poll() is not None:
+            raise ForkServerError(f"the fork helper has stopped ({self._log_tail()})")
+        return spawn(self.address, argv, env=env, cwd=cwd)
 
     def _log_tail(self) -> str:
         log = self._folder / "server.log"
@@ -228,6 +201,55 @@ class ForkServer:
         if self._process.stdin:
             self._process.stdin.close()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _connect(address: str) -> socket.socket:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while True:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.connect(address)
+            return conn
+        except (FileNotFoundError, ConnectionRefusedError):
+            conn.close()
+        if not Path(address).parent.is_dir():
+            raise ForkServerError(f"the fork helper at {address} is gone")
+        if time.monotonic() > deadline:
+            raise ForkServerError(f"the fork helper was not ready after {READY_TIMEOUT} s")
+        time.sleep(0.02)
+
+
+def spawn(address: str, argv: list[str], *, env: dict[str, str], cwd: str) -> ForkedKernel:
+    """Ask the fork helper listening at ``address`` to fork a kernel running ``argv``.
+
+    Parameters
+    ----------
+    address
+        The helper's socket (:attr:`ForkServer.address`).
+    argv
+        An ``ipykernel_launcher`` command of this interpreter.
+    env, cwd
+        The kernel's environment and working directory.
+
+    Raises
+    ------
+    ForkServerError
+        If ``argv`` is not an ipykernel command of this interpreter, or the helper is gone, did
+        not become ready within ``READY_TIMEOUT`` s, or refused the request.
+    """
+    if argv[:3] != [sys.executable, "-m", "ipykernel_launcher"]:
+        raise ForkServerError(f"not an ipykernel command of this interpreter: {argv[:3]}")
+    request = json.dumps({"argv": argv[3:], "env": env, "cwd": cwd}).encode() + b"\n"
+    with _connect(address) as conn:
+        conn.sendall(request)
+        reply = conn.makefile("rb").readline()
+    try:
+        answer = json.loads(reply)
+    except ValueError as exc:
+        raise ForkServerError("the fork helper gave no answer") from exc
+    if "pid" not in answer:
+        raise ForkServerError(f"the fork helper refused: {answer.get('error')}")
+    return ForkedKernel(int(answer["pid"]))
 
 
 def serve() -> None:
@@ -292,9 +314,9 @@ def _run_kernel(request: dict[str, Any], sockets: tuple[socket.socket, ...]) -> 
         code = exc.code if isinstance(exc.code, int) else 0
     except BaseException:
         traceback.print_exc()
-    finally:
-        with contextlib.suppress(BaseException):
-            atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(code)
+    with contextlib.suppress(BaseException):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    # Leave through the interpreter's normal exit (the helper's loop is not resumed: SystemExit
+    # unwinds this child's stack), so atexit handlers such as ipykernel's clean-ups run.
+    raise SystemExit(code)

@@ -13,12 +13,54 @@ STYLE = """
 body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em auto;max-width:72em;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em;
 text-align:left;vertical-align:top}th{background:#f3f3f3}.failed{color:#b00020;font-weight:bold}
-.ok{color:#1b5e20}.cached{color:#555}code{font-size:.9em}details{margin:1em 0}
+.ok{color:#1b5e20}.cached,.earlier{color:#555}code{font-size:.9em;overflow-wrap:anywhere}
+details{margin:1em 0}.wrap{overflow-x:auto}td{max-width:24em}
 """
 
 
 def _e(value: Any) -> str:
     return html.escape(str(value))
+
+
+def _cell(r: dict[str, Any]) -> str:
+    """One notebook x language cell: links, status, when it ran and its parameters."""
+    lang, stem = _e(r["lang"]), _e(r["stem"])
+    parts = []
+    if r.get("has_report"):
+        title = _e(r.get("title") or r["stem"])
+        parts.append(f'<a href="{lang}/{stem}.html">{title}</a>')
+    status = r.get("status", "ok") if r.get("this_run") else "earlier"
+    label = {
+        "ok": "ok",
+        "cached": "unchanged",
+        "failed": "failed",
+        "earlier": "from an earlier run",
+    }.get(status, status)
+    duration = f" · ran {float(r.get('duration', 0.0)):.1f}s" if r.get("duration") else ""
+    when = f" · {_e(r['finished'])}" if r.get("finished") else ""
+    parts.append(f'<span class="{_e(status)}">{_e(label)}</span><small>{duration}{when}</small>')
+    if status == "failed":
+        where = f"cell {_e(r['cell'])}: " if r.get("cell") is not None else ""
+        parts.append(f"<small>{where}{_e(r.get('error', ''))}</small>")
+        if r.get("has_failure_page"):
+            parts.append(f'<a href="{lang}/{stem}.failed.html">failure page</a>')
+        good = r.get("last_good")
+        parts.append(
+            f"<small>the report shown is the last good one ({_e(good['finished'])})</small>"
+            if good and r.get("has_report")
+            else "<small>no earlier good report</small>"
+        )
+    params = {k: v for k, v in (r.get("parameters") or {}).items() if k != "lang"}
+    if params:
+        shown = ", ".join(
+            f"{_e(k)}={_e(json.dumps(v, ensure_ascii=False))}" for k, v in params.items()
+        )
+        parts.append(f"<small><code>{shown}</code></small>")
+    if r.get("has_numbers"):
+        parts.append(
+            f'<small><a href="numbers/{stem}{_e(r.get("variant", ""))}.json">numbers</a></small>'
+        )
+    return "<td>" + "<br>".join(parts) + "</td>"
 
 
 def render_index(payload: dict[str, Any]) -> str:
@@ -27,7 +69,8 @@ def render_index(payload: dict[str, Any]) -> str:
     Parameters
     ----------
     payload
-        Run metadata plus ``results`` (one dict per notebook × language).
+        Run metadata plus ``results``: one dict per notebook x language on disk (this run's
+        result, or the provenance of the report from an earlier run).
 
     Returns
     -------
@@ -41,30 +84,11 @@ def render_index(payload: dict[str, Any]) -> str:
     head = "".join(f"<th>{_e(t('common.language_name', lang))}</th>" for lang in langs)
     rows = []
     for stem in stems:
-        cells = []
-        for lang in langs:
-            r = by_key.get((stem, lang))
-            if r is None:
-                cells.append("<td>-</td>")
-                continue
-            link = f'<a href="{_e(lang)}/{_e(stem)}.html">{_e(stem)}.html</a>'
-            error = (
-                f"<br><small>cell {_e(r['cell'])}: {_e(r['error'])}</small>" if r["error"] else ""
-            )
-            earlier = "" if r.get("this_run", True) else " <small>(earlier run)</small>"
-            cells.append(
-                f'<td>{link}<br><span class="{_e(r["status"])}">{_e(r["status"])}</span> '
-                f"{r['duration']:.1f}s{earlier}{error}</td>"
-            )
-        params: dict[str, Any] = next(
-            (by_key[(stem, lang)]["parameters"] for lang in langs if (stem, lang) in by_key), {}
-        )
-        shown = {k: v for k, v in params.items() if k != "lang"}
-        numbers_link = f'<a href="numbers/{_e(stem)}.json">numbers</a>'
-        rows.append(
-            f"<tr><td><b>{_e(stem)}</b><br>{numbers_link}</td>{''.join(cells)}"
-            f"<td><code>{_e(json.dumps(shown, ensure_ascii=False))}</code></td></tr>"
-        )
+        cells = [
+            _cell(by_key[(stem, lang)]) if (stem, lang) in by_key else "<td>-</td>"
+            for lang in langs
+        ]
+        rows.append(f"<tr><td><b>{_e(stem)}</b></td>{''.join(cells)}</tr>")
     versions = "".join(
         f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in payload["packages"].items()
     )
@@ -72,20 +96,24 @@ def render_index(payload: dict[str, Any]) -> str:
         f"<tr><td><code>{_e(k)}</code></td><td><code>{_e(v)}</code></td></tr>"
         for k, v in payload["inputs"].items()
     )
-    dirty = {True: "yes (uncommitted changes)", False: "no", None: "unknown"}[payload["git_dirty"]]
-    failed = sum(r["status"] == "failed" and r.get("this_run", True) for r in results)
+    dirty = {True: "yes (uncommitted or untracked changes)", False: "no", None: "unknown"}[
+        payload["git_dirty"]
+    ]
+    failed = sum(r.get("status") == "failed" and r.get("this_run", True) for r in results)
     verdict = (
-        f'<p class="failed">{failed} run(s) failed.</p>'
+        f'<p class="failed">{failed} run(s) failed in the latest run; their last good reports '
+        "are still linked.</p>"
         if failed
-        else '<p class="ok">All runs succeeded.</p>'
+        else '<p class="ok">All runs of the latest run succeeded.</p>'
     )
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>policingstudy reports</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport"
+content="width=device-width, initial-scale=1"><title>policingstudy reports</title>
 <style>{STYLE}</style></head><body>
 <h1>policingstudy: reports</h1>
 <p>{" · ".join(_e(t("common.report_subtitle", lang)) for lang in LANGS)}</p>
 {verdict}
-<table><tr><th>notebook</th>{head}<th>parameters</th></tr>{"".join(rows)}</table>
+<div class="wrap"><table><tr><th>notebook</th>{head}</tr>{"".join(rows)}</table></div>
 <h2>Provenance</h2>
 <table>
 <tr><th>git commit</th><td><code>{_e(payload["git_commit"])}</code></td></tr>

@@ -1,4 +1,6 @@
-"""Read and check the parameters a notebook declares in its cell tagged ``parameters``.
+"""The plan of a report run: notebooks, their declared parameters and settings, and the jobs.
+
+Everything here is checked before anything runs or is written.
 
 papermill only warns about unknown parameters; we refuse them. The parameters cell may hold only
 assignments of literals (``seed = 42`` or ``seed: int = 42``); the declared type is the annotation
@@ -9,11 +11,17 @@ from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from policingstudy.core.errors import ParameterError, UsageError
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.core.types import LANGS, Lang
+
+if TYPE_CHECKING:
+    from policingstudy.studies.params import ParameterInfo
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
 RESERVED = frozenset({"lang"})
@@ -291,3 +299,157 @@ def resolve_overrides(
                     f"expected a value of type {param.type} (default {param.default!r}): {exc}"
                 ) from None
     return result
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook in one language, with its typed parameters."""
+
+    stem: str
+    lang: Lang
+    notebook: Path
+    parameters: dict[str, Any]
+    settings: NotebookSettings = NotebookSettings(None, (), None)
+    default_parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def notebooks(paths: ProjectPaths) -> dict[str, Path]:
+    """Return the project's notebooks by stem (``notebooks/*.ipynb``, sorted)."""
+    return {
+        p.stem: p for p in sorted(paths.notebooks.glob("*.ipynb")) if not p.name.startswith("_")
+    }
+
+
+def notebook_modules(paths: ProjectPaths, package: str = "policingstudy") -> list[str]:
+    """Return the modules of ``package`` that the project's notebooks import, sorted."""
+    import ast
+    import importlib.util
+
+    found: set[str] = set()
+    for notebook in notebooks(paths).values():
+        for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            source = "".join(cell.get("source", []))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:  # IPython magics
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(a.name for a in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    found.add(node.module)  # and submodules imported by name, if they are ones
+                    found.update(f"{node.module}.{a.name}" for a in node.names)
+    root = Path(importlib.util.find_spec(package).origin or "").parent  # type: ignore[union-attr]
+
+    def is_module(name: str) -> bool:
+        relative = Path(*name.split(".")[1:])
+        return (root / relative).with_suffix(".py").is_file() or (
+            root / relative / "__init__.py"
+        ).is_file()
+
+    return sorted(n for n in found if n.split(".")[0] == package and is_module(n))
+
+
+def list_parameters(paths: ProjectPaths) -> dict[str, list[Parameter]]:
+    """Return every notebook's declared parameters (raises for a notebook without the cell)."""
+    return {stem: declared_parameters(path) for stem, path in notebooks(paths).items()}
+
+
+def describe_parameters(paths: ProjectPaths) -> dict[str, list[ParameterInfo]]:
+    """Every notebook's parameters with type, default, accepted values and help.
+
+    Parameters come from the notebook's ``parameters`` cell; constraints and help from its
+    parameters class when it names one (``lang`` is set by ``--lang`` and not listed).
+    """
+    from policingstudy.studies.params import ParameterInfo as Info
+    from policingstudy.studies.params import parameter_class
+
+    out: dict[str, list[ParameterInfo]] = {}
+    for stem, path in notebooks(paths).items():
+        settings = notebook_settings(path)
+        declared = {
+            info.name: info
+            for info in (
+                parameter_class(settings.parameters).describe() if settings.parameters else []
+            )
+        }
+        out[stem] = [
+            declared.get(p.name, Info(p.name, p.type, p.default, "", ""))
+            for p in declared_parameters(path)
+            if p.name != "lang"
+        ]
+    return out
+
+
+def plan(
+    paths: ProjectPaths,
+    *,
+    langs: Iterable[str] = LANGS,
+    only: Iterable[str] = (),
+    overrides: Iterable[Override] = (),
+) -> list[Job]:
+    """Check languages, notebook names and parameter values, and return the jobs.
+
+    Every value is checked here, before anything runs: its type against the notebook's
+    ``parameters`` cell, and its choices and range against the notebook's parameters class
+    (:mod:`policingstudy.studies.params`). Nothing is executed or written; every problem raises
+    a :class:`UsageError` (exit code 2).
+    """
+    chosen_langs = []
+    for lang in langs:
+        code = lang.strip().lower()
+        if code not in LANGS:
+            raise UsageError(f"--lang: expected one of ({', '.join(LANGS)}), got {lang!r}")
+        chosen_langs.append(cast(Lang, code))
+    if not chosen_langs:
+        raise UsageError("--lang: expected at least one of en, kk, ru")
+    available = notebooks(paths)
+    selected = list(dict.fromkeys(only)) or list(available)
+    unknown = [name for name in selected if name not in available]
+    if unknown:
+        raise UsageError(
+            f"--only: unknown notebook(s) {unknown}; expected one of {sorted(available)}"
+        )
+    declared = {stem: declared_parameters(available[stem]) for stem in selected}
+    settings = {stem: notebook_settings(available[stem]) for stem in selected}
+    for stem, params in declared.items():
+        if "lang" not in {p.name for p in params}:
+            raise UsageError(
+                f"notebook {stem}: the parameters cell must declare the standard parameter 'lang'"
+            )
+    typed = resolve_overrides(declared, list(overrides))
+    jobs = []
+    for stem in selected:
+        defaults = {p.name: p.default for p in declared[stem]}
+        for lang in chosen_langs:
+            values = {**defaults, **typed[stem], "lang": lang}
+            check_values(stem, settings[stem], values)
+            jobs.append(Job(stem, lang, available[stem], values, settings[stem], defaults))
+    return jobs
+
+
+def check_values(stem: str, settings: NotebookSettings, values: dict[str, Any]) -> None:
+    """Build the notebook's parameters object from ``values`` to check every value.
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook, the parameter, the value and what is accepted.
+    """
+    if settings.parameters is None:
+        return
+    from policingstudy.studies.params import parameter_class
+
+    cls = parameter_class(settings.parameters)
+    unknown = sorted(set(values) - set(cls.defaults()))
+    if unknown:
+        raise ParameterError(
+            f"notebook {stem}: parameters {unknown} are in its parameters cell but not in "
+            f"{cls.__name__} (policingstudy.studies.params); declare them there"
+        )
+    try:
+        cls(**values)
+    except ParameterError as exc:
+        raise ParameterError(f"notebook {stem}: {exc}") from None

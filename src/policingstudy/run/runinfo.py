@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import subprocess
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from policingstudy.core.io import sha256_file
+from policingstudy.core.hashing import file_digest
 from policingstudy.core.paths import ProjectPaths
+from policingstudy.data.sources import UsedFile
 
 KEY_PACKAGES = (
     "policingstudy",
@@ -28,16 +30,33 @@ KEY_PACKAGES = (
 )
 
 
-def input_hashes(paths: ProjectPaths) -> dict[str, str]:
-    """Return ``relative path -> sha256`` for every file in data/raw and data/processed."""
+def input_hashes(paths: ProjectPaths, used_files: Iterable[UsedFile] = ()) -> dict[str, str]:
+    """Return ``path -> sha256`` of the run's inputs.
+
+    Every file in data/raw (without downloads) and data/processed, plus the external files the
+    run's notebooks read, wherever they were found (the cache or the mirror; a mirror path is
+    shown as ``mirror:<id>/<file>``).
+    """
     hashes: dict[str, str] = {}
     for folder in (paths.raw, paths.processed):
         if not folder.exists():
             continue
         for file in sorted(folder.rglob("*")):
-            if file.is_file() and not file.name.startswith((".tmp-", ".gitkeep")):
-                hashes[file.relative_to(paths.root).as_posix()] = sha256_file(file)
-    return hashes
+            rel = file.relative_to(paths.root)
+            if (
+                file.is_file()
+                and not file.name.startswith((".tmp-", ".gitkeep"))
+                and rel.parts[:3] != ("data", "raw", "external")
+            ):
+                hashes[rel.as_posix()] = file_digest(file)
+    for item in used_files:
+        name = (
+            f"data/raw/external/{item.source_id}/{item.name}"
+            if item.origin == "cache"
+            else f"mirror:{item.source_id}/{item.name}"
+        )
+        hashes[name] = item.sha256
+    return dict(sorted(hashes.items()))
 
 
 def _git(root: Path, *args: str) -> str:
@@ -61,10 +80,27 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def run_metadata(paths: ProjectPaths, *, started: float, inputs: dict[str, str]) -> dict[str, Any]:
-    """Collect what a reader needs to trace a run (timestamps live only here)."""
+def run_metadata(
+    paths: ProjectPaths, *, started: float, used_files: Iterable[UsedFile] = ()
+) -> dict[str, Any]:
+    """Collect what a reader needs to trace a run.
+
+    ``git_dirty`` counts uncommitted changes and untracked files in what the reports depend
+    on (``notebooks/``, ``src/``, ``data/raw/`` without downloads, ``pyproject.toml``).
+    """
     commit = _git(paths.root, "rev-parse", "HEAD")
-    status = _git(paths.root, "status", "--porcelain", "--untracked-files=no")
+    status = _git(
+        paths.root,
+        "status",
+        "--porcelain",
+        "--untracked-files=all",
+        "--",
+        "notebooks",
+        "src",
+        "data/raw",
+        ":(exclude)data/raw/external",
+        "pyproject.toml",
+    )
     return {
         "started": dt.datetime.fromtimestamp(started, dt.UTC).isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -72,6 +108,6 @@ def run_metadata(paths: ProjectPaths, *, started: float, inputs: dict[str, str])
         "git_dirty": bool(status) if commit else None,
         "python": platform.python_version(),
         "packages": package_versions(),
-        "inputs": inputs,
+        "inputs": input_hashes(paths, used_files),
         "reports": str(paths.reports),
     }

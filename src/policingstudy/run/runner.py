@@ -1,19 +1,23 @@
-"""Execute the notebooks with papermill, once per language, into ``reports/``.
+"""Run the planned notebook x language jobs and write ``reports/``.
 
-For each notebook stem and language the runner writes ``reports/<lang>/<stem>.ipynb`` (executed),
-``reports/<lang>/<stem>.html`` (code hidden, images embedded) and ``reports/numbers/<stem>.json``
-(the numbers the text quotes, identical across languages), then ``reports/index.html`` and
-``reports/run.json``. Every file is written to a temporary path and moved into place, so an
-interrupted run leaves no partial output. A content-hash cache skips notebook × language pairs whose
-notebook, parameters, inputs and package source are unchanged.
+For each notebook and language a successful run writes ``reports/<lang>/<stem>.html`` (code
+hidden, figures embedded), ``<stem>.ipynb`` (executed) and ``<stem>.json`` (its provenance:
+parameters, numbers, published tables, when it ran and on what). The numbers and tables a
+notebook publishes must be identical across languages run with the same parameters; they go to
+``reports/numbers/<stem>.json`` and ``reports/tables/<stem>/<name>.csv`` (a run with other
+than the default parameters writes to ``<stem>@<hash>`` instead, so trying a parameter never
+overwrites the defaults' results). A failed run writes ``<stem>.failed.html`` beside the last
+good report, which stays. ``reports/index.html`` and ``reports/run.json`` describe every report
+on disk. Every file is written atomically; an interrupted run leaves no partial file.
+
+A job whose notebook, parameters, data, declared external sources, package code and library
+versions are unchanged is skipped ("cached"): its key is a :func:`policingstudy.core.hashing.stamp`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -23,445 +27,142 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from policingstudy.core import cache as memo
-from policingstudy.core.errors import NotebookError, ParameterError, UsageError
+from policingstudy.core.errors import PolicingStudyError
+from policingstudy.core.hashing import (
+    file_digest,
+    library_versions,
+    package_digest,
+    stamp,
+    tree_digest,
+)
 from policingstudy.core.io import remove_stale_temporaries, write_bytes, write_json, write_text
 from policingstudy.core.paths import ProjectPaths
-from policingstudy.core.types import LANGS, Lang
-from policingstudy.report.numbers import MIMETYPE
+from policingstudy.core.types import Lang
+from policingstudy.data.sources import SOURCES_ENV, UsedFile
+from policingstudy.report.tables import TABLES_HREF_ENV
 from policingstudy.run import kernels
-from policingstudy.run.forks import ForkServer
-from policingstudy.run.plan import (
-    NotebookSettings,
-    Override,
-    Parameter,
-    declared_parameters,
-    notebook_settings,
-    resolve_overrides,
-)
-from policingstudy.run.runinfo import input_hashes, package_versions, run_metadata
-
-if TYPE_CHECKING:
-    from policingstudy.studies.params import ParameterInfo
-
-_exporters = threading.local()
+from policingstudy.run.execute import Outcome, RunContext, execute
+from policingstudy.run.plan import Job, notebooks
+from policingstudy.run.runinfo import run_metadata
 
 DEFAULT_TIMEOUT = 600
-CELL_TIMEOUT_MARGIN = (
-    60  # a cell may run this much past the notebook limit before nbclient stops it
-)
 CACHE_DIR = ".cache"
+REPORT_SUFFIXES = (".html", ".ipynb", ".json", ".failed.html", ".failed.ipynb")
 
 
-@dataclass(frozen=True)
-class Job:
-    """One notebook in one language, with its typed parameters."""
+class ReportsNotWritableError(PolicingStudyError):
+    """``reports/`` cannot be written (checked before anything runs)."""
 
-    stem: str
-    lang: Lang
-    notebook: Path
-    parameters: dict[str, Any]
-    settings: NotebookSettings = NotebookSettings(None, (), None)
+
+def check_writable(paths: ProjectPaths) -> None:
+    """Make sure ``reports/`` can be written, before any work is done.
+
+    Raises
+    ------
+    ReportsNotWritableError
+        Naming the folder and the operating system's reason.
+    """
+    try:
+        paths.reports.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(prefix=".tmp-check-", dir=paths.reports):
+            pass
+    except OSError as exc:
+        raise ReportsNotWritableError(
+            f"{paths.reports} is not writable ({exc.strerror or exc}); make it writable or run "
+            "from a copy of the project"
+        ) from None
 
 
 @dataclass
 class JobResult:
-    """What happened to a :class:`Job`."""
+    """What happened to a :class:`~policingstudy.run.plan.Job`.
+
+    ``status`` is ``ok``, ``cached`` or ``failed``; ``duration`` is the seconds of the run that
+    made the report (for a cached job, the earlier run's); ``finished`` its UTC time.
+    """
 
     stem: str
     lang: Lang
-    status: str  # "ok", "cached" or "failed"
+    status: str
     duration: float
     parameters: dict[str, Any]
     error: str = ""
     cell: int | None = None
     numbers: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)
+    finished: str = ""
+    key: str = ""
+    title: str = ""
+    variant: str = ""
 
 
-def notebooks(paths: ProjectPaths) -> dict[str, Path]:
-    """Return the project's notebooks by stem (``notebooks/*.ipynb``, sorted)."""
-    return {
-        p.stem: p for p in sorted(paths.notebooks.glob("*.ipynb")) if not p.name.startswith("_")
-    }
+def variant(job: Job) -> str:
+    """``""`` for the notebook's default parameters, else ``@`` and a short parameter hash."""
+    defaults = {**job.default_parameters, "lang": job.lang}
+    if job.parameters == defaults:
+        return ""
+    shown = {k: v for k, v in job.parameters.items() if k != "lang"}
+    return "@" + stamp(shown)[:8]
 
 
-def notebook_modules(paths: ProjectPaths, package: str = "policingstudy") -> list[str]:
-    """Return the modules of ``package`` that the project's notebooks import, sorted."""
-    import ast
-    import importlib.util
-
-    found: set[str] = set()
-    for notebook in notebooks(paths).values():
-        for cell in json.loads(notebook.read_text(encoding="utf-8")).get("cells", []):
-            if cell.get("cell_type") != "code":
-                continue
-            source = "".join(cell.get("source", []))
-            try:
-                tree = ast.parse(source)
-            except SyntaxError:  # IPython magics
-                continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    found.update(a.name for a in node.names)
-                elif isinstance(node, ast.ImportFrom) and node.module:
-                    found.add(node.module)  # and submodules imported by name, if they are ones
-                    found.update(f"{node.module}.{a.name}" for a in node.names)
-    root = Path(importlib.util.find_spec(package).origin or "").parent  # type: ignore[union-attr]
-
-    def is_module(name: str) -> bool:
-        relative = Path(*name.split(".")[1:])
-        return (root / relative).with_suffix(".py").is_file() or (
-            root / relative / "__init__.py"
-        ).is_file()
-
-    return sorted(n for n in found if n.split(".")[0] == package and is_module(n))
+def _provenance_path(paths: ProjectPaths, stem: str, lang: str) -> Path:
+    return paths.reports / lang / f"{stem}.json"
 
 
-def list_parameters(paths: ProjectPaths) -> dict[str, list[Parameter]]:
-    """Return every notebook's declared parameters (raises for a notebook without the cell)."""
-    return {stem: declared_parameters(path) for stem, path in notebooks(paths).items()}
-
-
-def describe_parameters(paths: ProjectPaths) -> dict[str, list[ParameterInfo]]:
-    """Every notebook's parameters with type, default, accepted values and help.
-
-    Parameters come from the notebook's ``parameters`` cell; constraints and help from its
-    parameters class when it names one (``lang`` is set by ``--lang`` and not listed).
-    """
-    from policingstudy.studies.params import ParameterInfo as Info
-    from policingstudy.studies.params import parameter_class
-
-    out: dict[str, list[ParameterInfo]] = {}
-    for stem, path in notebooks(paths).items():
-        settings = notebook_settings(path)
-        declared = {
-            info.name: info
-            for info in (
-                parameter_class(settings.parameters).describe() if settings.parameters else []
-            )
-        }
-        out[stem] = [
-            declared.get(p.name, Info(p.name, p.type, p.default, "", ""))
-            for p in declared_parameters(path)
-            if p.name != "lang"
-        ]
-    return out
-
-
-def plan(
-    paths: ProjectPaths,
-    *,
-    langs: Iterable[str] = LANGS,
-    only: Iterable[str] = (),
-    overrides: Iterable[Override] = (),
-) -> list[Job]:
-    """Check languages, notebook names and parameter values, and return the jobs.
-
-    Every value is checked here, before anything runs: its type against the notebook's
-    ``parameters`` cell, and its choices and range against the notebook's parameters class
-    (:mod:`policingstudy.studies.params`). Nothing is executed or written; every problem raises
-    a :class:`UsageError` (exit code 2).
-    """
-    chosen_langs = []
-    for lang in langs:
-        code = lang.strip().lower()
-        if code not in LANGS:
-            raise UsageError(f"--lang: expected one of ({', '.join(LANGS)}), got {lang!r}")
-        chosen_langs.append(cast(Lang, code))
-    if not chosen_langs:
-        raise UsageError("--lang: expected at least one of en, kk, ru")
-    available = notebooks(paths)
-    selected = list(dict.fromkeys(only)) or list(available)
-    unknown = [name for name in selected if name not in available]
-    if unknown:
-        raise UsageError(
-            f"--only: unknown notebook(s) {unknown}; expected one of {sorted(available)}"
-        )
-    declared = {stem: declared_parameters(available[stem]) for stem in selected}
-    settings = {stem: notebook_settings(available[stem]) for stem in selected}
-    for stem, params in declared.items():
-        if "lang" not in {p.name for p in params}:
-            raise UsageError(
-                f"notebook {stem}: the parameters cell must declare the standard parameter 'lang'"
-            )
-    typed = resolve_overrides(declared, list(overrides))
-    jobs = []
-    for stem in selected:
-        defaults = {p.name: p.default for p in declared[stem]}
-        for lang in chosen_langs:
-            values = {**defaults, **typed[stem], "lang": lang}
-            check_values(stem, settings[stem], values)
-            jobs.append(Job(stem, lang, available[stem], values, settings[stem]))
-    return jobs
-
-
-def check_values(stem: str, settings: NotebookSettings, values: dict[str, Any]) -> None:
-    """Build the notebook's parameters object from ``values`` to check every value.
-
-    Raises
-    ------
-    ParameterError
-        Naming the notebook, the parameter, the value and what is accepted.
-    """
-    if settings.parameters is None:
-        return
-    from policingstudy.studies.params import parameter_class
-
-    cls = parameter_class(settings.parameters)
-    unknown = sorted(set(values) - set(cls.defaults()))
-    if unknown:
-        raise ParameterError(
-            f"notebook {stem}: parameters {unknown} are in its parameters cell but not in "
-            f"{cls.__name__} (policingstudy.studies.params); declare them there"
-        )
+def _read_json(path: Path) -> dict[str, Any] | None:
     try:
-        cls(**values)
-    except ParameterError as exc:
-        raise ParameterError(f"notebook {stem}: {exc}") from None
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
-def _source_digest() -> str:
-    """Hash the source of the policingstudy package that the kernels will import."""
-    import policingstudy
+def job_key(job: Job, shared: str, used: dict[str, list[UsedFile]]) -> str:
+    """The content stamp deciding whether ``job`` must run again.
 
-    package = Path(policingstudy.__file__).parent
-    digest = hashlib.sha256()
-    for file in sorted(package.rglob("*")):
-        if file.is_file() and file.suffix in {".py", ".yaml", ".mplstyle", ".csv", ".json"}:
-            digest.update(file.relative_to(package).as_posix().encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()
+    Parameters
+    ----------
+    job
+        The job.
+    shared
+        Stamp of what every job reads: data/raw (without downloads), data/processed, the
+        package's code and library versions.
+    used
+        The external files found for each source id (only the job's declared sources count).
+    """
+    sources = {sid: [(f.name, f.sha256) for f in used.get(sid, [])] for sid in job.settings.sources}
+    return stamp("job", file_digest(job.notebook), job.parameters, shared, sources)
 
 
-def result_cache_folder(paths: ProjectPaths, source_digest: str, *, fresh: bool = False) -> Path:
+def shared_stamp(paths: ProjectPaths) -> str:
+    """Stamp of the inputs every notebook shares (see :func:`job_key`)."""
+    return stamp(
+        "shared",
+        tree_digest(paths.raw, exclude_dirs=("external",)),
+        tree_digest(paths.processed),
+        package_digest(),
+        library_versions(),
+    )
+
+
+def result_cache_folder(paths: ProjectPaths, *, fresh: bool = False) -> Path:
     """Return the folder where this run's kernels share analysis results (and prune others).
 
-    The folder name hashes the package source and the key library versions, so a change to
-    either starts from an empty cache; folders of earlier sources are removed. ``fresh``
-    (``--force``) empties it first.
+    The folder name stamps the package code and library versions, so a change to either
+    starts from an empty cache and folders of earlier code are removed. ``fresh`` (``--force``)
+    empties it first. (Each entry's key also covers the function's own code.)
     """
-    digest = hashlib.sha256(source_digest.encode())
-    digest.update(json.dumps(package_versions(), sort_keys=True).encode())
     root = paths.reports / CACHE_DIR / "results"
-    folder = root / digest.hexdigest()[:16]
+    folder = root / stamp(package_digest(), library_versions())[:16]
     if root.is_dir():
         for old in root.iterdir():
             if old != folder or fresh:
                 shutil.rmtree(old, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def cache_key(job: Job, inputs_digest: str, source_digest: str) -> str:
-    """Return the content hash deciding whether ``job`` must run again."""
-    digest = hashlib.sha256()
-    digest.update(job.notebook.read_bytes())
-    digest.update(json.dumps(job.parameters, sort_keys=True).encode())
-    digest.update(inputs_digest.encode())
-    digest.update(source_digest.encode())
-    return digest.hexdigest()
-
-
-def _outputs(paths: ProjectPaths, job: Job) -> tuple[Path, Path, Path]:
-    lang_dir = paths.reports / job.lang
-    return (
-        lang_dir / f"{job.stem}.ipynb",
-        lang_dir / f"{job.stem}.html",
-        paths.reports / "numbers" / f"{job.stem}.json",
-    )
-
-
-def _key_file(paths: ProjectPaths, job: Job) -> Path:
-    return paths.reports / CACHE_DIR / job.lang / f"{job.stem}.key"
-
-
-def extract_numbers(nb: Any) -> dict[str, Any]:
-    """Collect the numbers a notebook published (see :meth:`Numbers.publish`)."""
-    numbers: dict[str, Any] = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if MIMETYPE in data:
-                numbers.update(data[MIMETYPE])
-    return dict(sorted(numbers.items()))
-
-
-def import_notebook_tools() -> None:
-    """Import papermill, nbformat and nbconvert, skipping a slow optional checker of jsonschema.
-
-    jsonschema, which nbformat validates with, imports ``rfc3987_syntax`` when it is installed
-    (JupyterLab's dependencies install it); that module compiles a grammar for about 2 s at import
-    (python-jsonschema/jsonschema#1392). It only checks the ``iri`` string formats, which the
-    notebook schemas do not use, so unless something has imported it already it is marked
-    unavailable, which jsonschema handles as "not installed".
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    import nbconvert  # noqa: F401
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
-
-
-def _html_exporter() -> Any:
-    """Return the calling thread's HTML exporter (made once: compiling its templates is slow)."""
-    exporter = getattr(_exporters, "html", None)
-    if exporter is None:
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
-
-        config = Config()
-        config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
-        config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
-        config.TagRemovePreprocessor.enabled = True
-        exporter = HTMLExporter(config=config, template_name="lab")
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-        exporter.embed_images = True
-        _exporters.html = exporter
-    return exporter
-
-
-def to_html(nb: Any, lang: Lang, title: str) -> str:
-    """Convert an executed notebook to standalone HTML with code cells hidden."""
-    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
-
-
-def _source_cell_number(executed: Path, cell_index: int) -> int:
-    """Return the 1-based position of a failing cell in the source notebook.
-
-    papermill inserts an ``injected-parameters`` cell; it does not count.
-    """
-    if executed.exists():
-        import nbformat
-
-        nb = nbformat.read(executed, as_version=4)
-        injected = [
-            i
-            for i, c in enumerate(nb.cells)
-            if "injected-parameters" in c.get("metadata", {}).get("tags", [])
-        ]
-        if injected and injected[0] < cell_index:
-            cell_index -= 1
-    return cell_index + 1
-
-
-@dataclass(frozen=True)
-class RunContext:
-    """What every job of one run shares.
-
-    Attributes
-    ----------
-    paths
-        Project folders.
-    work
-        Temporary folder for executed notebooks before they are moved into ``reports/``.
-    ipc
-        Temporary folder for the kernels' IPC sockets (short, to fit the socket path limit).
-    timeout
-        Seconds per notebook.
-    cancelled
-        Set when the run is interrupted.
-    kernels
-        Every kernel manager started in the run, for interruption.
-    forks
-        Kernel fork helper, or None for ordinary kernel starts.
-    results
-        The kernels' shared result cache (:mod:`policingstudy.core.cache`), or None.
-    """
-
-    paths: ProjectPaths
-    work: Path
-    ipc: Path
-    timeout: int
-    cancelled: threading.Event = field(default_factory=threading.Event)
-    kernels: list[Any] = field(default_factory=list)
-    forks: ForkServer | None = None
-    results: Path | None = None
-
-
-def execute(job: Job, ctx: RunContext) -> JobResult:
-    """Run one job with papermill into ``ctx.work`` and move complete outputs into ``reports/``.
-
-    A failing notebook still gets its executed ``.ipynb`` and ``.html`` (showing the error), but no
-    numbers file and no cache key.
-    """
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    start = time.perf_counter()
-    paths, timeout, cancelled, started = ctx.paths, ctx.timeout, ctx.cancelled, ctx.kernels
-    tmp_nb = ctx.work / f"{job.stem}.{job.lang}.ipynb"
-    error, cell = "", None
-    timed_out = threading.Event()
-    if cancelled.is_set():
-        return JobResult(job.stem, job.lang, "failed", 0.0, job.parameters, "interrupted")
-    ipc_dir = Path(tempfile.mkdtemp(prefix=f"{job.lang}-", dir=ctx.ipc))
-
-    def stop_kernel() -> None:
-        # An interrupt (SIGINT) makes the running cell fail with KeyboardInterrupt, so papermill
-        # returns normally and the kernel shuts down cleanly; the cell timeout is the backstop.
-        timed_out.set()
-        kernels.interrupt(started)
-
-    watchdog = threading.Timer(timeout, stop_kernel)
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        papermill.execute_notebook(
-            str(job.notebook),
-            str(tmp_nb),
-            parameters=job.parameters,
-            kernel_name="python3",
-            kernel_manager_class=kernels.kernel_manager_class(
-                started,
-                ipc_dir,
-                ctx.forks,
-                {memo.ENV_VAR: str(ctx.results)} if ctx.results else None,
-            ),
-            progress_bar=False,
-            cwd=str(paths.root),
-            execution_timeout=timeout + CELL_TIMEOUT_MARGIN,
-            request_save_on_cell_execute=False,
-            # Outputs are complete when the last cell has run; a graceful shutdown only waits.
-            shutdown_kernel="immediate",
-        )
-    except PapermillExecutionError as exc:
-        error, cell = f"{exc.ename}: {exc.evalue}", _source_cell_number(tmp_nb, exc.cell_index)
-    except Exception as exc:  # kernel death, timeout: reported, other notebooks go on
-        error = f"{type(exc).__name__}: {exc}"
-    finally:
-        watchdog.cancel()
-        shutil.rmtree(ipc_dir, ignore_errors=True)
-    if timed_out.is_set():
-        error = f"TimeoutError: the notebook exceeded its time limit of {timeout} s (--timeout)"
-    if cancelled.is_set():  # the run was interrupted: keep nothing of this notebook
-        return JobResult(job.stem, job.lang, "failed", 0.0, job.parameters, "interrupted")
-    if not tmp_nb.exists():
-        return JobResult(
-            job.stem, job.lang, "failed", time.perf_counter() - start, job.parameters, error, cell
-        )
-    nb = nbformat.read(tmp_nb, as_version=4)
-    numbers = extract_numbers(nb) if not error else {}
-    title = nb.metadata.get("title") or job.stem
-    html = to_html(nb, job.lang, str(title))
-    ipynb_path, html_path, _ = _outputs(paths, job)
-    write_text(ipynb_path, nbformat.writes(nb))
-    write_text(html_path, html)
-    status = "failed" if error else "ok"
-    return JobResult(
-        job.stem,
-        job.lang,
-        status,
-        time.perf_counter() - start,
-        job.parameters,
-        error,
-        cell,
-        numbers,
-    )
 
 
 class Progress:
@@ -477,10 +178,9 @@ class Progress:
         """Report one finished job."""
         with self._lock:
             self.done += 1
-            line = (
-                f"[{self.done}/{self.total}] {result.stem} ({result.lang}) {result.status} "
-                f"{result.duration:.1f}s"
-            )
+            seconds = "" if result.status == "cached" else f" {result.duration:.1f}s"
+            line = f"[{self.done}/{self.total}] {result.stem} ({result.lang}) {result.status}"
+            line += seconds
             if self.tty:
                 end = "\n" if self.done == self.total else ""
                 self.stream.write("\r\x1b[2K" + line + end)
@@ -502,12 +202,15 @@ class RunSummary:
         return [r for r in self.results if r.status == "failed"]
 
     def lines(self) -> list[str]:
-        """Human-readable summary lines."""
-        out = [
-            f"{r.stem} [{r.lang}]: {r.status} ({r.duration:.1f}s)"
-            + (f" - cell {r.cell}: {r.error}" if r.error else "")
-            for r in sorted(self.results, key=lambda r: (r.stem, r.lang))
-        ]
+        """Human-readable summary lines (``cell N`` = the Nth cell of the source notebook)."""
+        out = []
+        for r in sorted(self.results, key=lambda r: (r.stem, r.lang)):
+            line = f"{r.stem} [{r.lang}]: {r.status}"
+            if r.status != "cached":
+                line += f" ({r.duration:.1f}s)"
+            if r.error:
+                line += f" - {_where(r)}{r.error}"
+            out.append(line)
         counts = {s: sum(r.status == s for r in self.results) for s in ("ok", "cached", "failed")}
         out.append(
             f"{counts['ok']} executed, {counts['cached']} cached, {counts['failed']} failed; "
@@ -516,33 +219,120 @@ class RunSummary:
         return out
 
 
-def _check_numbers(results: list[JobResult], paths: ProjectPaths) -> None:
-    """Write ``numbers/<stem>.json``; fail jobs whose numbers differ across languages."""
-    by_stem: dict[str, list[JobResult]] = {}
+def _where(result: JobResult) -> str:
+    return f"cell {result.cell}: " if result.cell is not None else ""
+
+
+def _group_key(result: JobResult) -> str:
+    return result.stem + (result.variant or "")
+
+
+def check_languages(results: list[JobResult]) -> None:
+    """Fail fresh runs whose numbers or tables differ from another language's (same parameters).
+
+    Cached results of the same notebook and parameters are the reference when there are any
+    (they passed this check before); otherwise the first fresh run.
+    """
+    groups: dict[str, list[JobResult]] = {}
     for result in results:
-        by_stem.setdefault(result.stem, []).append(result)
-    for stem, group in by_stem.items():
+        if result.status in ("ok", "cached"):
+            groups.setdefault(_group_key(result), []).append(result)
+    for group in groups.values():
+        cached = [r for r in group if r.status == "cached"]
         fresh = [r for r in group if r.status == "ok"]
         if not fresh:
             continue
-        numbers_path = paths.reports / "numbers" / f"{stem}.json"
-        reference = fresh[0].numbers
-        if any(r.status == "cached" for r in group) and numbers_path.exists():
-            reference = json.loads(numbers_path.read_text(encoding="utf-8"))
+        reference = cached[0] if cached else fresh[0]
         for result in fresh:
-            if result.numbers != reference:
-                keys = sorted(
-                    k
-                    for k in set(result.numbers) | set(reference)
-                    if result.numbers.get(k) != reference.get(k)
-                )
+            keys = sorted(
+                k
+                for k in set(result.numbers) | set(reference.numbers)
+                if result.numbers.get(k) != reference.numbers.get(k)
+            )
+            tables = sorted(
+                n
+                for n in set(result.tables) | set(reference.tables)
+                if result.tables.get(n) != reference.tables.get(n)
+            )
+            if keys or tables:
                 result.status = "failed"
+                what = f"numbers {keys[:10]}" if keys else f"tables {tables}"
                 result.error = (
-                    f"numbers differ from the other languages' for {keys[:10]}: "
-                    "numbers must not depend on the language"
+                    f"{what} differ from the {reference.lang} run with the same parameters: "
+                    "numbers and tables must not depend on the language"
                 )
-        if all(r.status == "ok" for r in fresh):
-            write_json(numbers_path, reference)
+
+
+def _write_outputs(
+    paths: ProjectPaths, job: Job, result: JobResult, outcome: Outcome, key: str
+) -> None:
+    lang_dir = paths.reports / job.lang
+    if result.status == "ok":
+        write_text(lang_dir / f"{job.stem}.ipynb", outcome.ipynb)
+        write_text(lang_dir / f"{job.stem}.html", outcome.html)
+        for suffix in (".failed.html", ".failed.ipynb"):
+            (lang_dir / f"{job.stem}{suffix}").unlink(missing_ok=True)
+        record = _record(result, key)
+        write_json(_provenance_path(paths, job.stem, job.lang), record)
+    else:
+        if outcome.html:
+            write_text(lang_dir / f"{job.stem}.failed.html", outcome.html)
+        if outcome.ipynb:
+            write_text(lang_dir / f"{job.stem}.failed.ipynb", outcome.ipynb)
+
+
+def _record(result: JobResult, key: str) -> dict[str, Any]:
+    record = asdict(result)
+    record["tables"] = {name: _sha(text) for name, text in result.tables.items()}
+    record["key"] = key
+    return record
+
+
+def _sha(text: str) -> str:
+    return stamp(text)
+
+
+def _publish_shared(paths: ProjectPaths, results: list[JobResult], by_job: dict[Any, Any]) -> None:
+    """Write numbers and tables of each notebook and parameter set whose runs all agree."""
+    done: set[str] = set()
+    for result in results:
+        group = _group_key(result)
+        if result.status != "ok" or group in done:
+            continue
+        done.add(group)
+        write_json(paths.reports / "numbers" / f"{group}.json", result.numbers)
+        folder = paths.reports / "tables" / group
+        for name, text in result.tables.items():
+            write_text(folder / f"{name}.csv", text)
+        if folder.is_dir():
+            for old in folder.glob("*.csv"):
+                if old.stem not in result.tables:
+                    old.unlink()
+
+
+def _stem_of(name: str) -> str:
+    """Notebook stem of a report file or folder name (``04_x.failed.html``, ``04_x@ab12cd34``)."""
+    return name.split("@", 1)[0].split(".", 1)[0]
+
+
+def remove_stale_reports(paths: ProjectPaths) -> list[Path]:
+    """Delete report files of notebooks that no longer exist in ``notebooks/``; return them."""
+    current = set(notebooks(paths))
+    removed: list[Path] = []
+    if not paths.reports.is_dir():
+        return removed
+    for folder in paths.reports.iterdir():
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        for item in folder.iterdir():
+            ours = item.is_dir() or item.suffix in {".html", ".ipynb", ".json", ".pdf"}
+            if ours and _stem_of(item.name) not in current | {"policingstudy"}:
+                if item.is_dir():
+                    shutil.rmtree(item, ignore_errors=True)
+                else:
+                    item.unlink(missing_ok=True)
+                removed.append(item)
+    return removed
 
 
 def run(
@@ -551,32 +341,36 @@ def run(
     *,
     n_jobs: int | None = None,
     force: bool = False,
-    timeout: int = DEFAULT_TIMEOUT,
+    timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
     on_result: Callable[[JobResult], None] | None = None,
-    forks: ForkServer | None = None,
+    fork_server: str | None = None,
+    used_files: Iterable[UsedFile] = (),
 ) -> RunSummary:
-    """Execute ``jobs`` (cached ones skipped unless ``force``) and write the index page.
+    """Execute ``jobs`` (unchanged ones are skipped unless ``force``) and write the index page.
 
     Parameters
     ----------
     paths
         Project folders.
     jobs
-        From :func:`plan`.
+        From :func:`policingstudy.run.plan.plan`.
     n_jobs
         Notebooks run in parallel (default: number of cores).
     force
-        Re-execute even when the cache key matches.
+        Re-execute even when the job's key is unchanged, and empty the shared result cache.
     timeout
-        Seconds per cell before the notebook fails.
+        Seconds each notebook run may take; only that notebook's kernel is stopped.
     progress
         Progress display (default: to stderr).
     on_result
         Called after each job.
-    forks
-        Fork kernels from this helper (see :mod:`policingstudy.run.forks`); ordinary kernel
-        starts if None.
+    fork_server
+        Socket of a kernel fork helper (:class:`~policingstudy.run.forks.ForkServer`), or
+        None for ordinary kernel starts.
+    used_files
+        The external files found for the declared sources (from
+        :func:`policingstudy.data.sources.verify_available`): recorded in the provenance.
 
     Returns
     -------
@@ -584,21 +378,24 @@ def run(
         Results and metadata; ``summary.failed`` is empty on success.
     """
     started = time.time()
-    import_notebook_tools()
+    check_writable(paths)
     remove_stale_temporaries(paths.reports)
-    inputs = input_hashes(paths)
-    inputs_digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-    source_digest = _source_digest()
+    remove_stale_reports(paths)
+    used_list = list(used_files)
+    used: dict[str, list[UsedFile]] = {}
+    for item in used_list:
+        used.setdefault(item.source_id, []).append(item)
+    shared = shared_stamp(paths)
     progress = progress or Progress(len(jobs))
-    shared = result_cache_folder(paths, source_digest, fresh=force)
+    cache_folder = result_cache_folder(paths, fresh=force)
     results: list[JobResult] = []
     pending: list[tuple[Job, str]] = []
     for job in jobs:
-        key = cache_key(job, inputs_digest, source_digest)
-        key_file = _key_file(paths, job)
-        complete = all(p.exists() for p in _outputs(paths, job))
-        if not force and complete and key_file.exists() and key_file.read_text() == key:
-            result = JobResult(job.stem, job.lang, "cached", 0.0, job.parameters)
+        key = job_key(job, shared, used)
+        record = _read_json(_provenance_path(paths, job.stem, job.lang))
+        html = paths.reports / job.lang / f"{job.stem}.html"
+        if not force and record and record.get("key") == key and html.exists():
+            result = _cached(job, record)
             results.append(result)
             progress.update(result)
         else:
@@ -608,78 +405,131 @@ def run(
     lang_order = {lang: i for i, lang in enumerate(dict.fromkeys(job.lang for job in jobs))}
     pending.sort(key=lambda item: (lang_order[item[0].lang], -item[0].notebook.stat().st_size))
     workers = max(1, n_jobs or os.cpu_count() or 1)
-    paths.reports.mkdir(parents=True, exist_ok=True)
+    outcomes: dict[tuple[str, str], tuple[Job, Outcome, str]] = {}
+    fresh: list[JobResult] = []
     with (
         tempfile.TemporaryDirectory(prefix=".tmp-run-", dir=paths.reports) as tmp,
         tempfile.TemporaryDirectory(prefix="policingstudy-kernels-") as ipc,
     ):
-        ctx = RunContext(paths, Path(tmp), Path(ipc), timeout, forks=forks, results=shared)
+        ctx = RunContext(
+            paths,
+            Path(tmp),
+            Path(ipc),
+            timeout,
+            fork_server=fork_server,
+            env={memo.ENV_VAR: str(cache_folder)},
+        )
         executor = ThreadPoolExecutor(max_workers=workers)
+        futures: dict[Any, tuple[Job, str]] = {}
         try:
-            futures = {executor.submit(execute, job, ctx): (job, key) for job, key in pending}
+            for job, key in pending:
+                env = {
+                    SOURCES_ENV: ",".join(job.settings.sources),
+                    TABLES_HREF_ENV: f"../tables/{job.stem}{variant(job)}",
+                }
+                futures[executor.submit(execute, job, ctx, env=env)] = (job, key)
             for future in as_completed(futures):
                 job, key = futures[future]
-                result = future.result()
-                results.append(result)
-                if result.status == "ok":
-                    write_text(_key_file(paths, job), key)
-                else:
-                    _key_file(paths, job).unlink(missing_ok=True)
+                outcome = future.result()
+                result = _fresh(job, outcome, key)
+                outcomes[(job.stem, job.lang)] = (job, outcome, key)
+                fresh.append(result)
                 progress.update(result)
                 if on_result:
                     on_result(result)
         except BaseException:
             ctx.cancelled.set()
-            kernels.stop_kernels(ctx.kernels, list(futures))
+            kernels.stop(ctx.kernels, list(futures))
             executor.shutdown(wait=False, cancel_futures=True)
             raise
         executor.shutdown(wait=True)
-    _check_numbers(results, paths)
-    for result in results:
-        if result.status == "failed":
-            _key_file(paths, Job(result.stem, result.lang, Path(), {})).unlink(missing_ok=True)
-    metadata = run_metadata(paths, started=started, inputs=inputs)
+    results += fresh
+    check_languages(results)
+    for result in fresh:
+        job, outcome, key = outcomes[(result.stem, result.lang)]
+        _write_outputs(paths, job, result, outcome, key)
+    _publish_shared(paths, fresh, outcomes)
+    metadata = run_metadata(paths, started=started, used_files=used_list)
     summary = RunSummary(results, metadata)
     write_index(paths, summary)
     return summary
 
 
-def _earlier_results(paths: ProjectPaths, current: set[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Results of earlier runs still on disk, for notebooks and languages this run skipped.
+def _fresh(job: Job, outcome: Outcome, key: str) -> JobResult:
+    import datetime as dt
 
-    ``--only`` or ``--lang`` runs a subset; the index keeps listing the other reports (marked as
-    coming from an earlier run) as long as their notebook still exists and their HTML is there.
-    """
-    previous = paths.reports / "run.json"
-    if not previous.exists():
-        return []
-    try:
-        old = json.loads(previous.read_text(encoding="utf-8")).get("results", [])
-    except (OSError, ValueError):
-        return []
-    existing = notebooks(paths)
-    kept = []
-    for entry in old:
-        key = (entry.get("stem"), entry.get("lang"))
-        html = paths.reports / str(entry.get("lang")) / f"{entry.get('stem')}.html"
-        if key not in current and entry.get("stem") in existing and html.exists():
-            kept.append({**entry, "this_run": False})
-    return kept
+    from policingstudy.run.execute import title
+
+    return JobResult(
+        job.stem,
+        job.lang,
+        "failed" if outcome.error else "ok",
+        outcome.duration,
+        job.parameters,
+        outcome.error,
+        outcome.cell,
+        outcome.numbers,
+        outcome.tables,
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        key,
+        title(job),
+        variant(job),
+    )
+
+
+def _cached(job: Job, record: dict[str, Any]) -> JobResult:
+    from policingstudy.run.execute import title
+
+    return JobResult(
+        job.stem,
+        job.lang,
+        "cached",
+        float(record.get("duration", 0.0)),
+        job.parameters,
+        numbers=dict(record.get("numbers", {})),
+        tables=dict(record.get("tables", {})),
+        finished=str(record.get("finished", "")),
+        key=str(record.get("key", "")),
+        title=title(job),
+        variant=variant(job),
+    )
+
+
+def _report_entries(paths: ProjectPaths, summary: RunSummary) -> list[dict[str, Any]]:
+    """One entry per notebook x language on disk: this run's result or the last good report."""
+    entries: dict[tuple[str, str], dict[str, Any]] = {}
+    for lang_dir in sorted(p for p in paths.reports.iterdir() if p.is_dir()):
+        for record_path in lang_dir.glob("*.json"):
+            record = _read_json(record_path)
+            if record and record.get("stem") in notebooks(paths):
+                entries[(record["stem"], record["lang"])] = {**record, "this_run": False}
+    for result in summary.results:
+        entry = {**asdict(result), "this_run": True}
+        entry.pop("tables", None)
+        previous = entries.get((result.stem, result.lang))
+        if result.status == "failed":
+            entry["last_good"] = (
+                {"finished": previous.get("finished", ""), "parameters": previous["parameters"]}
+                if previous
+                else None
+            )
+        entries[(result.stem, result.lang)] = entry
+    for entry in entries.values():
+        entry.pop("tables", None)
+        entry["has_report"] = (paths.reports / entry["lang"] / f"{entry['stem']}.html").exists()
+        entry["has_failure_page"] = (
+            paths.reports / entry["lang"] / f"{entry['stem']}.failed.html"
+        ).exists()
+        entry["has_numbers"] = (
+            paths.reports / "numbers" / f"{entry['stem']}{entry.get('variant', '')}.json"
+        ).exists()
+    return sorted(entries.values(), key=lambda e: (e["stem"], e["lang"]))
 
 
 def write_index(paths: ProjectPaths, summary: RunSummary) -> None:
     """Write ``reports/run.json`` and ``reports/index.html`` for a finished run."""
     from policingstudy.run.index_page import render_index
 
-    results = [{**asdict(r), "this_run": True} for r in summary.results]
-    results += _earlier_results(paths, {(r.stem, r.lang) for r in summary.results})
-    payload = {**summary.metadata, "results": sorted(results, key=lambda r: (r["stem"], r["lang"]))}
+    payload = {**summary.metadata, "results": _report_entries(paths, summary)}
     write_json(paths.reports / "run.json", payload)
     write_bytes(paths.reports / "index.html", render_index(payload).encode("utf-8"))
-
-
-def raise_on_failure(summary: RunSummary) -> None:
-    """Raise :class:`NotebookError` listing the failed notebooks, if any."""
-    if summary.failed:
-        listed = "; ".join(f"{r.stem} [{r.lang}] cell {r.cell}: {r.error}" for r in summary.failed)
-        raise NotebookError(f"{len(summary.failed)} notebook run(s) failed: {listed}")

@@ -4,7 +4,8 @@ Each reader takes the folder holding a source's files (from
 :func:`policingstudy.data.sources.locate`) and never looks anywhere else. Modules are grouped by
 jurisdiction: :mod:`~policingstudy.data.readers.kz`, :mod:`~policingstudy.data.readers.ew`,
 :mod:`~policingstudy.data.readers.us`, :mod:`~policingstudy.data.readers.de`,
-:mod:`~policingstudy.data.readers.crossnational` and :mod:`~policingstudy.data.readers.validation`
+:mod:`~policingstudy.data.readers.crossnational`, :mod:`~policingstudy.data.readers.population`
+(population denominators of all four countries) and :mod:`~policingstudy.data.readers.validation`
 (reference data for reproducing published results). Boundary files are read by
 :mod:`policingstudy.data.geo`.
 """
@@ -28,7 +29,7 @@ def source_readers() -> dict[str, Reader]:
     category) are bound here. Boundary sources are read by :func:`policingstudy.data.geo.boundaries`
     and :func:`policingstudy.data.geo.read_layer` instead.
     """
-    from policingstudy.data.readers import crossnational, de, ew, kz, us, validation
+    from policingstudy.data.readers import crossnational, de, ew, kz, population, us, validation
 
     readers: dict[str, Reader] = {
         "mpdta": validation.read_mpdta,
@@ -54,6 +55,15 @@ def source_readers() -> dict[str, Reader]:
         "ew_pfa_crime_tables_ye2024": ew.read_pfa_crime,
         "ew_police_fte_2015_2019": ew.read_police_fte,
         "ew_taser_use_by_force": ew.read_taser_use,
+        "kz_pop_regions_bns_2000_2023": population.read_kz_pop_bns_2000_2023,
+        "kz_pop_regions_20230101": population.read_kz_pop_20230101,
+        "de_pop_laender_12411_0012": population.read_de_pop_12411_0012,
+        "de_pop_laender_12411_0010_1958_2018": population.read_de_pop_12411_0010,
+        "ew_pfa_crime_tables_ye_mar2018": population.read_ew_pfa_pop_mar2018,
+        "ew_pfa_crime_tables_ye_mar2019": population.read_ew_pfa_pop_mar2019,
+        "ew_pfa_crime_tables_ye_jun2019": population.read_ew_pfa_pop_jun2019,
+        "us_city_pop_v2019_annrnk": population.read_us_city_pop_v2019,
+        "us_city_pop_v2023": population.read_us_city_pop_v2023,
         "ew_iopc_deaths_timeseries_2019_20": functools.partial(
             ew.read_iopc_timeseries, category="custody"
         ),

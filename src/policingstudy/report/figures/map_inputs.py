@@ -6,61 +6,6 @@ import pandas as pd
 
 from policingstudy.report.numbers import Numbers
 
-# How the dataset's unit kinds are shown on the German map.
-DE_KIND_ON_MAP = {
-    "police_commissioner": "police_commissioner",
-    "ombudsman": "ombudsperson",
-    "complaints_office": "complaints_office",
-    "no_body": "none",
-}
-
-
-def de_offices(units: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Return, per Land, the kind of its main police body and the year it was established.
-
-    A Land's main body is the unit ``DE_<XX>`` (second bodies are ``DE_<XX>_2``); the year is
-    that unit's earliest ``established`` event (missing for Länder without a body).
-
-    Returns
-    -------
-    DataFrame
-        ``code``, ``unit_id``, ``kind`` (map categories), ``year`` (Int64).
-    """
-    de = units[(units["jurisdiction"] == "DE") & (units["subunit_code"].fillna("") != "")]
-    main = de[de["unit_id"] == "DE_" + de["subunit_code"].str[3:]]
-    established = (
-        events[events["event"] == "established"]
-        .assign(year=lambda f: pd.to_numeric(f["date"].str[:4]))
-        .groupby("unit_id")["year"]
-        .min()
-    )
-    out = pd.DataFrame(
-        {
-            "code": main["subunit_code"],
-            "unit_id": main["unit_id"],
-            "kind": main["kind"].map(DE_KIND_ON_MAP),
-            "year": main["unit_id"].map(established).astype("Int64"),
-        }
-    )
-    out.loc[out["kind"] == "none", "year"] = pd.NA
-    return out.sort_values("code", ignore_index=True)
-
-
-def ew_holders(pcc_functions: pd.DataFrame) -> pd.DataFrame:
-    """The dataset's PCC-function holders in the layout of :func:`report.maps.ew_pcc_map`.
-
-    The dataset records the current holder of each area and the year it took over; the map shows
-    that situation as of the latest such year.
-    """
-    since = pd.to_numeric(pcc_functions["since"].astype(str).str[:4])
-    return pd.DataFrame(
-        {
-            "pfa_code": pcc_functions["subunit_code"],
-            "year": int(since.max()),
-            "holder": pcc_functions["holder"],
-        }
-    )
-
 
 def map_numbers(
     kz_crime: pd.DataFrame, holders: pd.DataFrame, offices: pd.DataFrame, cities: pd.DataFrame

@@ -11,7 +11,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import matplotlib.pyplot as plt
@@ -25,6 +24,7 @@ from matplotlib.patches import Patch
 from policingstudy.core.types import Lang, check_option
 from policingstudy.data.geo import INSET_CRS, join_on_codes
 from policingstudy.i18n import Translator
+from policingstudy.studies.maps import MapData
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -453,20 +453,6 @@ def _draw_cities(ax: Axes, points: gpd.GeoDataFrame, *, gid: bool) -> None:
                 zorder=3,
                 gid=f"role:{role}" if gid else None,
             )
-
-
-@dataclass(frozen=True)
-class MapData:
-    """Inputs of :func:`overview_figure`: boundaries and data of the four maps."""
-
-    kz_regions: gpd.GeoDataFrame
-    kz_crime: pd.DataFrame
-    ew_areas: gpd.GeoDataFrame
-    ew_holders: pd.DataFrame
-    de_laender: gpd.GeoDataFrame
-    de_offices: pd.DataFrame
-    us_states: gpd.GeoDataFrame
-    us_cities: pd.DataFrame
 
 
 def overview_figure(data: MapData, *, lang: Lang) -> Figure:

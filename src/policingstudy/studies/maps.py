@@ -1,0 +1,110 @@
+"""Notebook 07: the inputs of the four maps and of the data appendix.
+
+Boundaries and external data are located the way the CLI does it (the project from the working
+directory, the mirror from ``POLICINGSTUDY_MIRROR``); the dataset's units and events give who
+holds police-commissioner functions where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from policingstudy.core.paths import ProjectPaths, mirror_from_env
+from policingstudy.data import geo, sources
+from policingstudy.data.readers.kz import read_kz_crime_regions
+from policingstudy.data.readers.us import read_largest_cities
+from policingstudy.studies import inputs
+
+# How the dataset's unit kinds are shown on the German map.
+DE_KIND_ON_MAP = {
+    "police_commissioner": "police_commissioner",
+    "ombudsman": "ombudsperson",
+    "complaints_office": "complaints_office",
+    "no_body": "none",
+}
+
+
+def de_offices(units: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Return, per Land, the kind of its main police body and the year it was established.
+
+    A Land's main body is the unit ``DE_<XX>`` (second bodies are ``DE_<XX>_2``); the year is
+    that unit's earliest ``established`` event (missing for Länder without a body).
+
+    Returns
+    -------
+    DataFrame
+        ``code``, ``unit_id``, ``kind`` (map categories), ``year`` (Int64).
+    """
+    de = units[(units["jurisdiction"] == "DE") & (units["subunit_code"].fillna("") != "")]
+    main = de[de["unit_id"] == "DE_" + de["subunit_code"].str[3:]]
+    established = (
+        events[events["event"] == "established"]
+        .assign(year=lambda f: pd.to_numeric(f["date"].str[:4]))
+        .groupby("unit_id")["year"]
+        .min()
+    )
+    out = pd.DataFrame(
+        {
+            "code": main["subunit_code"],
+            "unit_id": main["unit_id"],
+            "kind": main["kind"].map(DE_KIND_ON_MAP),
+            "year": main["unit_id"].map(established).astype("Int64"),
+        }
+    )
+    out.loc[out["kind"] == "none", "year"] = pd.NA
+    return out.sort_values("code", ignore_index=True)
+
+
+def ew_holders(pcc_functions: pd.DataFrame) -> pd.DataFrame:
+    """The dataset's PCC-function holders in the layout of :func:`report.maps.ew_pcc_map`.
+
+    The dataset records the current holder of each area and the year it took over; the map shows
+    that situation as of the latest such year.
+    """
+    since = pd.to_numeric(pcc_functions["since"].astype(str).str[:4])
+    return pd.DataFrame(
+        {
+            "pfa_code": pcc_functions["subunit_code"],
+            "year": int(since.max()),
+            "holder": pcc_functions["holder"],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Inputs of :func:`overview_figure`: boundaries and data of the four maps."""
+
+    kz_regions: gpd.GeoDataFrame
+    kz_crime: pd.DataFrame
+    ew_areas: gpd.GeoDataFrame
+    ew_holders: pd.DataFrame
+    de_laender: gpd.GeoDataFrame
+    de_offices: pd.DataFrame
+    us_states: gpd.GeoDataFrame
+    us_cities: pd.DataFrame
+
+
+def map_data(*, paths: ProjectPaths | None = None) -> MapData:
+    """Load the boundaries and data of the four maps (notebook 07)."""
+    where = inputs.project(paths)
+    mirror = mirror_from_env()
+    tables = inputs.load("units", "events", "ew_pcc_functions", paths=where)
+    return MapData(
+        kz_regions=geo.boundaries("kz_regions_2024", paths=where, mirror=mirror),
+        kz_crime=read_kz_crime_regions(inputs.source("kz_crime_regions", paths=where)),
+        ew_areas=geo.boundaries("ew_police_force_areas", paths=where, mirror=mirror),
+        ew_holders=ew_holders(tables["ew_pcc_functions"]),
+        de_laender=geo.boundaries("de_laender", paths=where, mirror=mirror),
+        de_offices=de_offices(tables["units"], tables["events"]),
+        us_states=geo.boundaries("us_states", paths=where, mirror=mirror),
+        us_cities=read_largest_cities(inputs.source("us_oversight_agencies", paths=where)),
+    )
+
+
+def source_manifest(*, paths: ProjectPaths | None = None) -> pd.DataFrame:
+    """Every registered external file with licence, citation, sha256 and the date fetched."""
+    return sources.fetched_manifest(inputs.project(paths))
