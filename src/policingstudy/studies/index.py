@@ -30,8 +30,10 @@ import pandas as pd
 
 from policingstudy.core.cache import memoised
 from policingstudy.core.paths import ProjectPaths
+from policingstudy.data.readers import population
 from policingstudy.methods.index import composite, measurement, sensitivity, systems
 from policingstudy.studies import design
+from policingstudy.studies.inputs import source
 
 PERCENTILES = (5.0, 95.0)
 
@@ -465,14 +467,66 @@ def yearly_panel(
     return Panel(out, pd.concat(body_tables, ignore_index=True), nominal)
 
 
-def population_table(paths: ProjectPaths | None = None) -> pd.DataFrame | None:
+POPULATION_SOURCES: dict[str, tuple[str, ...]] = {
+    "DE": (population.DE_BY_AGE_ID, population.DE_TOTALS_ID),
+    "UK-EW": tuple(population.EW_SOURCES),
+    "US": (population.US_V2019_ID, population.US_V2023_ID),
+}
+"""External sources of the area populations (Länder, police force areas, cities)."""
+
+
+@memoised
+def population_table(units: pd.DataFrame, *, paths: ProjectPaths | None = None) -> pd.DataFrame:
     """Population of the areas of the population-covered mean, every year available.
+
+    Germany: the 16 Länder (Destatis, 31 December). England and Wales: the 43 police force areas
+    (ONS mid-year estimates, 30 June, to 2018). United States: the cities of the coded city
+    agencies (Census, 1 July), matched on city and state. Kazakhstan's bodies are national, so
+    its regions are not needed.
 
     Returns
     -------
-    pandas.DataFrame or None
-        ``system_id``, ``area``, ``date``, ``population``; None while no population reader is
-        available (the grid then leaves the population-covered mean out, and says so).
+    pandas.DataFrame
+        ``system_id``, ``area`` (Land code, PFA code, or the unit table's ``locality``),
+        ``date``, ``population``.
     """
-    del paths
-    return None
+    folders = {sid: source(sid, paths) for ids in POPULATION_SOURCES.values() for sid in ids}
+    de = population.de_population(folders)
+    ew = population.ew_population(folders)
+    b = design.bodies(units)
+    us_units = b[(b["jurisdiction"] == "US") & (b["level"] != "national")]
+    cities = pd.DataFrame(
+        {"city": us_units["locality"].astype(str), "state": us_units["subunit_code"].astype(str)}
+    ).drop_duplicates()
+    us = population.us_city_population(folders, cities=cities)
+    key = {
+        population.us_city_key(c, st): c
+        for c, st in zip(cities["city"], cities["state"], strict=True)
+    }
+    frames = [
+        pd.DataFrame(
+            {
+                "system_id": "DE",
+                "area": de["code"],
+                "date": de["date"],
+                "population": de["population"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "system_id": "UK-EW",
+                "area": ew["code"],
+                "date": ew["date"],
+                "population": ew["population"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "system_id": "US",
+                "area": us["city_key"].map(key),
+                "date": us["date"],
+                "population": us["population"],
+            }
+        ),
+    ]
+    return pd.concat(frames, ignore_index=True)
