@@ -400,3 +400,11 @@ def population_note(areas: pd.DataFrame) -> Mapping[str, tuple[str, str]]:
         dates = sorted(str(d) for d in g["population_date"])
         out[str(s)] = (dates[0], dates[-1])
     return out
+
+
+def gate_for(indicators: Sequence[str]) -> Gate | None:
+    """:data:`GATE` restricted to the indicators present (None without the gate indicator)."""
+    codes = set(indicators)
+    if GATE.gate not in codes:
+        return None
+    return Gate(GATE.gate, tuple(c for c in GATE.gated if c in codes))

@@ -80,7 +80,7 @@ def prepare_systems(
         boundaries=members,
         status=status,
         areas=areas[["system_id", "area", "weight"]],
-        gate=design.GATE,
+        gate=design.gate_for(list(indicators["indicator_id"].astype(str))),
     )
     return inputs, members, areas
 

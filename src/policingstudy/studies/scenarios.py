@@ -162,7 +162,7 @@ def _prepare(
         boundaries=members,
         status=status,
         areas=areas[["system_id", "area", "weight"]],
-        gate=design.GATE,
+        gate=design.gate_for(list(indicators["indicator_id"].astype(str))),
     )
 
 

@@ -133,7 +133,9 @@ def _change(
         return None
     unit_class = item.get("unit_class", "")
     if unit_class and actions[0] == "set":
-        problems.add(f"{key}.unit_class", unit_class, "no class on a set change (units keep theirs)")
+        problems.add(
+            f"{key}.unit_class", unit_class, "no class on a set change (units keep theirs)"
+        )
     elif unit_class and classes is not None and unit_class not in classes:
         problems.add(f"{key}.unit_class", unit_class, f"one of {list(classes)}")
     action = actions[0]

@@ -1,4 +1,4 @@
-"""Notebook 04 (comparative index): numbers, tables and figures of the comparison across the grid."""
+"""Notebook 04 (comparative index): numbers, tables and figures of the grid of constructions."""
 
 from __future__ import annotations
 

@@ -69,9 +69,7 @@ def scenario_numbers(a: ScenarioAnalysis, nums: Numbers | None = None) -> Number
             k = number_key(m)
             nums.add(f"above_{sid}_{k}", float(passes.loc[(sid, m), "above"]) * 100, digits=0)
             if sid != BASELINE:
-                nums.add(
-                    f"passes_{sid}_{k}", float(passes.loc[(sid, m), "passes"]) * 100, digits=0
-                )
+                nums.add(f"passes_{sid}_{k}", float(passes.loc[(sid, m), "passes"]) * 100, digits=0)
         if sid != BASELINE:
             for stat in ("min", "median", "max"):
                 nums.add(f"change_{stat}_{sid}", float(change.loc[sid, stat]), digits=1)
@@ -127,7 +125,7 @@ def definition_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
 
 
 def passes_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
-    """Per scenario: change across the grid, and how often Kazakhstan is above / passes each model."""
+    """Per scenario: change across the grid; how often Kazakhstan is above or passes each model."""
     change = a.change.set_index("scenario")
     p = a.passes.set_index(["scenario", "model"])
     ids = [BASELINE, *(s.id for s in a.scenarios)]
@@ -142,8 +140,7 @@ def passes_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
             round(float(p.loc[(i, m), "above"]) * 100) for i in ids
         ]
         out[t("scenarios.col_passes", lang, model=name)] = [
-            "–" if i == BASELINE else str(round(float(p.loc[(i, m), "passes"]) * 100))
-            for i in ids
+            "–" if i == BASELINE else str(round(float(p.loc[(i, m), "passes"]) * 100)) for i in ids
         ]
     return out
 
