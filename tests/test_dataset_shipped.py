@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 
 from policingstudy.core.paths import ProjectPaths
@@ -84,3 +87,98 @@ def test_ipcc_is_a_dated_predecessor_of_the_iopc(tables):
 def test_reliability_has_every_dimension_and_overall(tables):
     dims = set(tables["dimensions"]["dimension_id"])
     assert set(tables["reliability"]["dimension"]) == dims | {"overall"}
+
+
+def test_every_unit_has_a_class_of_the_codebook(tables):
+    units = tables["units"]
+    classes = set(tables["unit_classes"]["unit_class"])
+    assert classes == {
+        "external_oversight",
+        "police_governance",
+        "internal_police",
+        "prosecutor_court",
+        "complaint_channel",
+        "participation_forum",
+    }
+    assert units["unit_class"].isin(classes).all()
+    by_id = units.set_index("unit_id")["unit_class"]
+    # the bodies the referee named when the systems' boundaries differed
+    assert by_id["KZ_INTERNAL_SECURITY"] == "internal_police"
+    assert by_id["KZ_PROSECUTOR_SUPERVISION"] == "prosecutor_court"
+    assert by_id[["KZ_APPEALS", "KZ_EGOV", "KZ_EOTINISH", "KZ_102"]].eq("complaint_channel").all()
+    assert by_id[["KZ_OMBUDSMAN", "KZ_NPM", "DE_FED", "UK_IOPC"]].eq("external_oversight").all()
+    assert by_id[["UK_PCC", "UK_PCP", "UK_MOPAC"]].eq("police_governance").all()
+    assert by_id[["DE_NI", "DE_ST", "DE_TH", "DE_NW_2"]].eq("internal_police").all()
+    # a unit classed away from its kind's usual class says so in its notes
+    for uid in ("KZ_MVD_PUBLIC_COUNCIL", "US_SEA_OPA", "DE_SN"):
+        assert f"Class {by_id[uid]}" in units.set_index("unit_id").loc[uid, "notes"]
+
+
+def test_survey_units_are_oversight_or_governance_by_primary_role():
+    import pandas as pd
+
+    from policingstudy.data.survey import survey_units
+
+    agencies = pd.DataFrame(
+        {
+            "agency_id": [1, 2, 3],
+            "state": ["CA", "CA", "NY"],
+            "city": ["A", "B", "C"],
+            "name": ["Police Commission", "Review Board", "Auditor"],
+            "primary_role": ["supervisory", "review", None],
+            "established_year": [1990, None, 2001],
+        }
+    )
+    mapping = {"source_id": "src", "mappings": [], "linked": {1: "US_OAK_CPRA"}}
+    units, _, _ = survey_units(agencies, mapping)
+    assert list(units["unit_class"]) == [
+        "police_governance",
+        "external_oversight",
+        "external_oversight",
+    ]
+
+
+# Units whose establishment date no source read so far gives (PROTOCOL.md, section 8): fill a date
+# from a source you read, then remove the unit here. A new unit without a date fails this test.
+KNOWN_UNDATED = {
+    "KZ_102",
+    "KZ_COMPLAINTS",
+    "KZ_DISTRICT_INSPECTORS",
+    "KZ_EOTINISH",
+    "KZ_INTERNAL_SECURITY",
+    "KZ_PERFORMANCE_EVALUATION",
+    "KZ_PRESS_SERVICE",
+    "KZ_SOCIAL_MEDIA",
+    "KZ_TRUST_HOTLINE",
+}
+
+
+def test_units_without_an_establishment_date_are_the_known_gaps(tables):
+    from policingstudy.data.dataset import undated_units
+
+    hand = tables["units"][tables["units"]["origin"] == "hand_coded"]
+    assert set(undated_units(hand, tables["events"])) == KNOWN_UNDATED
+
+
+def test_validity_on_the_reference_date(tables):
+    from policingstudy.data.dataset import REFERENCE_DATE, unit_validity
+
+    assert REFERENCE_DATE.isoformat() == "2025-01-01"
+    hand = tables["units"][tables["units"]["origin"] == "hand_coded"]
+    v = unit_validity(hand, tables["events"]).set_index("unit_id")
+    # replaced before the reference date / established after it
+    assert not v.loc["UK_IPCC", "exists"] and v.loc["UK_IOPC", "exists"]
+    assert not v.loc["DE_NW", "exists"] and not v.loc["DE_ST_2", "exists"]
+    # Hessen: the office exists in law, it had no holder in May 2023, and later is not known
+    assert v.loc["DE_HE", "exists"] and pd.isna(v.loc["DE_HE", "office_filled"])
+    assert v.loc["DE_FED", "office_filled"] and v.loc["DE_HE", "office_vacant"] == "2023-05"
+    # on an earlier date the same events decide the vacancy
+    early = unit_validity(hand, tables["events"], on=dt.date(2023, 1, 1)).set_index("unit_id")
+    assert not early.loc["DE_HE", "office_filled"] and early.loc["DE_HE", "exists"]
+    older = unit_validity(hand, tables["events"], on=dt.date(2010, 1, 1)).set_index("unit_id")
+    assert older.loc["UK_IPCC", "exists"] and not older.loc["UK_IOPC", "exists"]
+    # a no-body record never exists; an undated unit is unknown, not absent
+    assert not v.loc["DE_BY", "exists"] and pd.isna(v.loc["KZ_TRUST_HOTLINE", "exists"])
+    every_commissioner = hand.loc[hand["kind"] == "police_commissioner", "unit_id"]
+    dated = v.loc[every_commissioner, ["first_holder_took_office", "office_vacant"]]
+    assert (dated != "").any(axis=1).all()

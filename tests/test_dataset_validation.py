@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 
 import pytest
 
@@ -11,7 +12,13 @@ from policingstudy.cli import main
 from policingstudy.core.errors import DataValidationError
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.data.build import validate_all
-from policingstudy.data.dataset import CODING_COLUMNS, EVENT_COLUMNS, SOURCE_COLUMNS, UNIT_COLUMNS
+from policingstudy.data.dataset import (
+    CODING_COLUMNS,
+    EVENT_COLUMNS,
+    SOURCE_COLUMNS,
+    UNIT_COLUMNS,
+    load_dataset,
+)
 from tests.helpers import copy_project
 
 GOOD_SOURCE = {
@@ -31,6 +38,7 @@ GOOD_UNIT = {
     "name_kk": "Сынақ органы",
     "name_ru": "Тестовый орган",
     "kind": "police_commissioner",
+    "unit_class": "external_oversight",
     "level": "regional",
     "source_ids": "zz_src",
 }
@@ -52,6 +60,8 @@ GOOD_EVENT = {
     "source_id": "zz_src",
     "note": "",
 }
+# a police commissioner needs a first holder (or a recorded vacancy)
+GOOD_HOLDER = {**GOOD_EVENT, "event": "first_holder_took_office", "date": "2015-01-01"}
 
 
 def _write(path, columns, rows):
@@ -68,7 +78,7 @@ def project(tmp_path):
     _write(ds / "sources" / "zz.csv", SOURCE_COLUMNS, [GOOD_SOURCE])
     _write(ds / "units" / "zz.csv", UNIT_COLUMNS, [GOOD_UNIT])
     _write(ds / "codings" / "zz.csv", CODING_COLUMNS, [GOOD_CODING])
-    _write(ds / "events" / "zz.csv", EVENT_COLUMNS, [GOOD_EVENT])
+    _write(ds / "events" / "zz.csv", EVENT_COLUMNS, [GOOD_EVENT, GOOD_HOLDER])
     return root
 
 
@@ -88,19 +98,19 @@ def test_fixture_is_valid(project):
             "codings",
             CODING_COLUMNS,
             {**GOOD_CODING, "unit_id": "NOPE"},
-            r"codings/zz\.csv: row 1, column 'unit_id': unknown unit id 'NOPE'",
+            r"codings/zz\.csv: line 2, column 'unit_id': unknown unit id 'NOPE'",
         ),
         (
             "codings",
             CODING_COLUMNS,
             {**GOOD_CODING, "indicator_id": "IND99"},
-            r"codings/zz\.csv: row 1, column 'indicator_id': unknown indicator 'IND99'",
+            r"codings/zz\.csv: line 2, column 'indicator_id': unknown indicator 'IND99'",
         ),
         (
             "codings",
             CODING_COLUMNS,
             {**GOOD_CODING, "source_id": "nope_src"},
-            r"codings/zz\.csv: row 1, column 'source_id': unknown source id 'nope_src'",
+            r"codings/zz\.csv: line 2, column 'source_id': unknown source id 'nope_src'",
         ),
         (
             "codings",
@@ -142,7 +152,7 @@ def test_fixture_is_valid(project):
             "events",
             EVENT_COLUMNS,
             {**GOOD_EVENT, "date": "2999-01-01"},
-            r"events/zz\.csv: row 1, column 'date': found '2999-01-01'; expected a date between 1800",
+            r"events/zz\.csv: line 2, column 'date': found '2999-01-01'; expected a date between 1800",
         ),
         (
             "events",
@@ -160,13 +170,21 @@ def test_fixture_is_valid(project):
             "units",
             UNIT_COLUMNS,
             {**GOOD_UNIT, "name_kk": ""},
-            r"units/zz\.csv: row 1, column 'name_kk': found an empty cell; expected the unit's name in kk",
+            r"units/zz\.csv: line 2, column 'name_kk': found an empty cell; expected the unit's name in kk",
         ),
         (
             "units",
             UNIT_COLUMNS,
             {**GOOD_UNIT, "subunit_code": "DE-XX"},
             r"column 'subunit_code': found 'DE-XX'; expected a code of DE",
+        ),
+        (
+            "units",
+            UNIT_COLUMNS,
+            {**GOOD_UNIT, "unit_class": "oversight"},
+            r"units/zz\.csv: row 1, column 'unit_class': found 'oversight'; expected one of "
+            r"\('external_oversight', 'police_governance', 'internal_police', 'prosecutor_court', "
+            r"'complaint_channel', 'participation_forum'\)",
         ),
         (
             "units",
@@ -178,7 +196,7 @@ def test_fixture_is_valid(project):
             "sources",
             SOURCE_COLUMNS,
             {**GOOD_SOURCE, "url": ""},
-            r"sources/zz\.csv: row 1, column 'url': found an empty cell",
+            r"sources/zz\.csv: line 2, column 'url': found an empty cell",
         ),
     ],
 )
@@ -186,7 +204,7 @@ def test_corrupt_row_is_named(project, table, columns, row, pattern):
     rows = [row]
     if table == "sources":
         rows = [GOOD_SOURCE, {**row, "source_id": "zz_other"}]
-        pattern = pattern.replace("row 1", "row 2")
+        pattern = pattern.replace("line 2", "line 3")
     _write(project / "data" / "raw" / "dataset" / table / "zz.csv", columns, rows)
     with pytest.raises(DataValidationError, match=pattern):
         _validate(project)
@@ -197,7 +215,7 @@ def test_duplicate_rows_per_coder(project):
     _write(path, CODING_COLUMNS, [GOOD_CODING, GOOD_CODING])
     with pytest.raises(
         DataValidationError,
-        match=r"row 2.*duplicate row for unit 'ZZ_UNIT', "
+        match=r"line 3.*duplicate row for unit 'ZZ_UNIT', "
         r"indicator 'IND01', coder 'c1'",
     ):
         _validate(project)
@@ -207,9 +225,28 @@ def test_duplicate_unit_id(project):
     path = project / "data" / "raw" / "dataset" / "units" / "zz.csv"
     _write(path, UNIT_COLUMNS, [GOOD_UNIT, GOOD_UNIT])
     with pytest.raises(
-        DataValidationError, match=r"row 2, column 'unit_id': found 'ZZ_UNIT' again"
+        DataValidationError, match=r"line 3, column 'unit_id': found 'ZZ_UNIT' again"
     ):
         _validate(project)
+
+
+def test_adjudication_needs_two_independent_codings(project):
+    path = project / "data" / "raw" / "dataset" / "codings" / "zz.csv"
+    _write(path, CODING_COLUMNS, [GOOD_CODING, {**GOOD_CODING, "coder": "adj"}])
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 2, column 'coder': adjudication row for unit 'ZZ_UNIT', indicator 'IND01' "
+        r"with fewer than two independent codings",
+    ):
+        _validate(project)
+    second = {**GOOD_CODING, "coder": "c2", "value": "3"}
+    adjudicated = {**GOOD_CODING, "coder": "adj", "value": "3", "evidence": "c2 right: s.1."}
+    _write(path, CODING_COLUMNS, [GOOD_CODING, second, adjudicated])
+    tables = _validate(project)
+    row = tables["codings"].set_index(["unit_id", "indicator_id"]).loc[("ZZ_UNIT", "IND01")]
+    assert (row["rule"], row["value"], row["n_coders"]) == ("adjudicated", 3, 2)
+    # the adjudicator is not a coder in the reliability or disagreement tables
+    assert "adj" not in tables["disagreements"]["values"].str.cat()
 
 
 def test_wrong_header_is_named(project):
@@ -233,6 +270,51 @@ def test_codebook_missing_language_is_named(project):
         r"label\.ru: found ''; expected a non-empty text",
     ):
         _validate(project)
+
+
+@pytest.mark.parametrize(
+    ("events", "pattern"),
+    [
+        (
+            [GOOD_EVENT, {**GOOD_EVENT, "date": "2016"}, GOOD_HOLDER],
+            r"events/zz\.csv: row 2, column 'event': a second 'established' event for unit "
+            r"'ZZ_UNIT'; expected one",
+        ),
+        (
+            [GOOD_EVENT, GOOD_HOLDER, {**GOOD_EVENT, "event": "abolished", "date": "2013-12"}],
+            r"events/zz\.csv: row 3, column 'date': abolished on '2013-12' before unit 'ZZ_UNIT' "
+            r"was established \('2014-07-01'\)",
+        ),
+        (
+            [GOOD_EVENT, {**GOOD_HOLDER, "date": "2014-06-30"}],
+            r"row 2, column 'date': first_holder_took_office on '2014-06-30' before unit 'ZZ_UNIT'",
+        ),
+        (
+            [GOOD_EVENT, GOOD_HOLDER, {**GOOD_EVENT, "event": "office_vacant", "date": "2015"}],
+            r"row 3, column 'date': office_vacant on '2015', but the first holder of 'ZZ_UNIT' took "
+            r"office on '2015-01-01'; expected a vacancy before the first holder",
+        ),
+        (
+            [GOOD_EVENT],
+            r"units/zz\.csv: row 1, column 'kind': unit 'ZZ_UNIT' of kind 'police_commissioner' has "
+            r"neither a 'first_holder_took_office' nor an 'office_vacant' event",
+        ),
+    ],
+)
+def test_inconsistent_validity_dates_are_named(project, events, pattern):
+    _write(project / "data" / "raw" / "dataset" / "events" / "zz.csv", EVENT_COLUMNS, events)
+    with pytest.raises(DataValidationError, match=pattern):
+        _validate(project)
+
+
+def test_a_recorded_vacancy_replaces_the_first_holder(project):
+    vacant = {**GOOD_EVENT, "event": "office_vacant", "date": "2023-05"}
+    _write(
+        project / "data" / "raw" / "dataset" / "events" / "zz.csv",
+        EVENT_COLUMNS,
+        [GOOD_EVENT, vacant],
+    )
+    assert "ZZ_UNIT" in set(_validate(project)["units"]["unit_id"])
 
 
 def test_every_problem_is_reported_at_once(project):
@@ -266,3 +348,31 @@ def test_future_date_uses_today(project):
     )
     with pytest.raises(DataValidationError, match="expected a date between"):
         load_dataset(ProjectPaths(project))
+
+
+def test_a_stray_quote_is_one_error_with_its_line(project) -> None:
+    """A quote removed from one field shifts every later field: report the line, no cascade."""
+    path = project / "data" / "raw" / "dataset" / "codings" / "kz_c1.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert ',"' in lines[1]
+    lines[1] = lines[1].replace(',"', ",", 1).replace(" ", ' "', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(ProjectPaths(project))
+    assert info.value.problems == [info.value.problems[0]]  # exactly one problem
+    assert re.search(
+        r"codings/kz_c1\.csv: line 2: \d+ fields, the header has 9: check the quotes",
+        info.value.problems[0],
+    )
+
+
+def test_an_unclosed_quote_is_one_error_with_its_line(project) -> None:
+    path = project / "data" / "raw" / "dataset" / "events" / "kz.csv"
+    text = path.read_text(encoding="utf-8")
+    head, first, rest = text.split("\n", 2)
+    path.write_text(f'{head}\n{first}\n"{rest}', encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(ProjectPaths(project))
+    assert len(info.value.problems) == 1
+    assert "events/kz.csv: line 3: " in info.value.problems[0]
+    assert "a quoted field is not closed" in info.value.problems[0]

@@ -88,10 +88,14 @@ def test_unknown_boundary_name_lists_names(external_dir: Path) -> None:
         geo.boundaries("kz_regions", folder=external_dir)  # type: ignore[arg-type]
 
 
-def test_folder_or_paths_required(external_dir: Path, project_root: Path) -> None:
-    with pytest.raises(UsageError, match=r"exactly one of folder= or paths="):
-        geo.boundaries("de_laender")
-    with pytest.raises(UsageError, match=r"exactly one of folder= or paths="):
+def test_boundaries_find_the_project_and_the_mirror_as_the_cli_does(
+    external_dir: Path, project_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project_root / "notebooks")  # as a JupyterLab kernel would start
+    frame = geo.boundaries("de_laender")
+    assert len(frame) == 16
+    assert frame["code"].iloc[0] == "DE-BB"
+    with pytest.raises(UsageError, match=r"give folder= or paths= \(with mirror=\), not both"):
         geo.boundaries("de_laender", folder=external_dir, paths=ProjectPaths(project_root))
 
 

@@ -12,6 +12,7 @@ from policingstudy.methods.reliability import (
     disagreements,
     krippendorff_alpha,
     reconcile,
+    sample_items,
 )
 
 NAN = np.nan
@@ -158,3 +159,60 @@ def test_reconcile_applies_each_rule_step():
     ]
     assert "coder" not in result.columns
     assert len(result) == 7
+
+
+def test_an_adjudicated_row_wins_and_is_not_an_independent_coder():
+    adjudicated = pd.DataFrame(
+        [("u1", "b", "ADJ", 2.0, "coded", "low"), ("u1", "d", "ADJ", NAN, "unknown", "low")],
+        columns=["unit_id", "indicator_id", "coder", "value", "status", "confidence"],
+    )
+    table = pd.concat([coder_table(), adjudicated], ignore_index=True)
+    result = reconcile(table, primary_coder="K", adjudicator="ADJ").set_index("indicator_id")
+    # b: without adjudication K's 3 wins on confidence; the adjudicator's 2 overrides it
+    assert result.loc["b", ["rule", "chosen_coder", "value"]].tolist() == [
+        "adjudicated",
+        "ADJ",
+        2.0,
+    ]
+    # an adjudicated status wins as well, even against higher-confidence coded rows
+    assert result.loc["d", ["rule", "status"]].tolist() == ["adjudicated", "unknown"]
+    # the independent coders' values and count are kept; the adjudicator adds none
+    assert result.loc["b", ["coder_values", "n_coders"]].tolist() == ["1;3", 2]
+    assert not bool(result.loc["b", "agreed"])
+    # items without an adjudicated row follow the usual steps
+    assert result.loc["c", "rule"] == "evidence over unknown"
+    # without the adjudicator argument the ADJ rows are just a third coder
+    plain = reconcile(table, primary_coder="K").set_index("indicator_id")
+    assert plain.loc["b", "rule"] != "adjudicated"
+
+
+def _items() -> pd.DataFrame:
+    return pd.DataFrame(
+        [(j, f"{j}_{u}", f"IND{i:02d}") for j in ("DE", "KZ") for u in range(5) for i in (1, 2)],
+        columns=["jurisdiction", "unit_id", "indicator_id"],
+    )
+
+
+def test_sample_items_is_seeded_stratified_and_order_free():
+    items = _items()
+    first = sample_items(items, share=0.3, rng=np.random.default_rng(7), strata="jurisdiction")
+    shuffled = items.sample(frac=1.0, random_state=3)
+    again = sample_items(shuffled, share=0.3, rng=np.random.default_rng(7), strata="jurisdiction")
+    pd.testing.assert_frame_equal(first, again)
+    # ceil(0.3 * 10) = 3 items per jurisdiction, none twice
+    assert first["jurisdiction"].value_counts().to_dict() == {"DE": 3, "KZ": 3}
+    assert not first.duplicated(["unit_id", "indicator_id"]).any()
+    other = sample_items(items, share=0.3, rng=np.random.default_rng(8), strata="jurisdiction")
+    assert not first.equals(other)
+    everything = sample_items(items, share=1.0, rng=np.random.default_rng(7))
+    assert len(everything) == len(items)
+
+
+def test_sample_items_errors():
+    items = _items()
+    with pytest.raises(SpecificationError, match=r"share: found 0; expected 0 < share <= 1"):
+        sample_items(items, share=0, rng=np.random.default_rng(1))
+    with pytest.raises(SpecificationError, match=r"missing column\(s\) \['stratum'\]"):
+        sample_items(items, share=0.5, rng=np.random.default_rng(1), strata="stratum")
+    with pytest.raises(SpecificationError, match="found a unit x indicator twice"):
+        sample_items(pd.concat([items, items.head(1)]), share=0.5, rng=np.random.default_rng(1))

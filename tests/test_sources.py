@@ -1,85 +1,157 @@
-"""The source registry, fetching (mirror and network), verification, locate and the manifest."""
+"""External sources: the registry, fetching (mirror, network), verification, locate, manifest.
+
+Fetching and verification run on a toy registry of small generated files, so they need neither
+the mirror nor a network; the real registry is checked against the mirror's MANIFEST.csv when
+the mirror is available.
+"""
 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
+import http.server
 import io
 import re
-import shutil
+import socket
+import threading
 import urllib.error
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
+from policingstudy.cli import terminal_progress
 from policingstudy.core.errors import ChecksumError, DataValidationError, SourceError
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.data import sources
+from tests.helpers import ROOT
 
-SMALL = ["mpdta", "coinr_asem"]  # four files, about 190 kB
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+BASE = f"https://raw.githubusercontent.com/owner/repo/{COMMIT}"
+FILES = {
+    "toy_a": {"a.csv": b"x,y\n1,2\n" * 200, "b.txt": b"hello\n" * 50},
+    "toy_b": {"c.bin": bytes(range(256)) * 8},
+}
+MIRROR_ONLY = {"toy_b"}
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _registry() -> dict:
+    entries = {}
+    for sid, files in FILES.items():
+        entries[sid] = {
+            "title": f"Toy source {sid}",
+            "licence": "CC0",
+            "citation": f"Toy citation for {sid}",
+            "description": "A small generated file for tests.",
+            "upstream": "https://example.org/",
+            "mirror_only": sid in MIRROR_ONLY,
+            "files": [
+                {
+                    "name": name,
+                    "url": None if sid in MIRROR_ONLY else f"{BASE}/{sid}/{name}",
+                    "sha256": _sha(data),
+                    "bytes": len(data),
+                }
+                for name, data in files.items()
+            ],
+        }
+    return {"version": 1, "sources": entries}
 
 
 @pytest.fixture
-def project(project_root: Path, tmp_path: Path) -> ProjectPaths:
-    """An empty project in tmp_path with the repository's registry."""
-    (tmp_path / "data" / "raw").mkdir(parents=True)
-    shutil.copy(project_root / "data" / "raw" / "external_sources.yaml", tmp_path / "data" / "raw")
-    return ProjectPaths(tmp_path)
+def project(tmp_path: Path) -> ProjectPaths:
+    """An empty project whose registry lists the toy sources."""
+    raw = tmp_path / "project" / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "external_sources.yaml").write_text(yaml.safe_dump(_registry()), encoding="utf-8")
+    return ProjectPaths(tmp_path / "project")
 
 
 @pytest.fixture
-def small_mirror(external_dir: Path, tmp_path: Path) -> Path:
-    """A temporary copy of two sources of the mirror (or cache), free to damage."""
-    target = tmp_path / "mirror"
-    for sid in SMALL:
-        shutil.copytree(external_dir / sid, target / sid)
-    return target
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def toy_mirror(tmp_path: Path) -> Path:
+    """A mirror folder holding every toy file, free to damage."""
+    folder = tmp_path / "mirror"
+    for sid, files in FILES.items():
+        (folder / sid).mkdir(parents=True)
+        for name, data in files.items():
+            (folder / sid / name).write_bytes(data)
+    return folder
 
 
 def _leftovers(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
-# -- registry -------------------------------------------------------------------------------------
+# -- the real registry ---------------------------------------------------------------------------
 
 
-def test_registry_matches_mirror_manifest(project: ProjectPaths, mirror: Path) -> None:
-    registry = sources.load_registry(project)
+def test_registry_is_a_subset_of_the_mirror_manifest(mirror: Path) -> None:
+    """Every registered file is in the mirror's MANIFEST.csv with the same sha256, size and URL.
+
+    The mirror grows as issues need new sources: only inclusion is checked, never its size.
+    """
+    registry = sources.load_registry(ProjectPaths(ROOT))
     manifest = list(csv.DictReader((mirror / "MANIFEST.csv").open(encoding="utf-8")))
-    # the mirror holds more than the registry uses; every registered file must be in it
-    assert len(registry) == 63
-    assert set(registry) <= {row["short_name"] for row in manifest}
     pinned = {(row["short_name"], row["sha256"]): row for row in manifest}
-    files = [(s.id, f) for s in registry.values() for f in s.files]
-    assert len(files) == 103
-    for sid, item in files:
-        row = pinned[(sid, item.sha256)]
-        assert item.bytes == int(row["bytes"])
-        assert item.url == (row["raw_url"] or None)
+    missing = []
+    for source in registry.values():
+        for item in source.files:
+            row = pinned.get((source.id, item.sha256))
+            if row is None:
+                missing.append(f"{source.id}/{item.name}")
+                continue
+            assert item.bytes == int(row["bytes"]), (source.id, item.name)
+            assert item.url == (row["raw_url"] or None), (source.id, item.name)
+            assert (mirror / source.id / item.name).is_file(), (source.id, item.name)
+    assert missing == []
 
 
-def test_registry_urls_are_pinned_and_texts_present(project: ProjectPaths) -> None:
-    registry = sources.load_registry(project)
+def test_registry_urls_are_pinned_and_texts_present() -> None:
+    registry = sources.load_registry(ProjectPaths(ROOT))
     commit_url = re.compile(r"^https://raw\.githubusercontent\.com/[^/]+/[^/]+/[0-9a-f]{40}/")
     for source in registry.values():
         assert len(source.citation) > 40, source.id
         assert len(source.description) > 60, source.id
         for item in source.files:
             assert source.mirror_only or commit_url.match(item.url or ""), item
-    assert registry["coinr_asem"].mirror_only
-    assert {f.name for f in registry["coinr_asem"].files} == {
-        "ASEM_iData.csv",
-        "ASEM_iMeta.csv",
-        "ASEM_COIN_Treated.csv",
-    }
     assert "CC BY-NC-SA 4.0" in registry["us_wapo_v2_shootings"].licence
     assert "Bundeskriminalamt" in registry["de_pks_laender_2019"].citation
     assert "Kaufmann" in registry["wgi_2024"].citation
+
+
+def test_the_reports_need_only_sources_with_a_download_url() -> None:
+    """A user with a network and no mirror can run every report."""
+    from policingstudy.data.build import BUILD_SOURCES
+    from policingstudy.run.plan import notebook_settings, notebooks
+
+    registry = sources.load_registry(ProjectPaths(ROOT))
+    needed = set(BUILD_SOURCES)
+    for path in notebooks(ProjectPaths(ROOT)).values():
+        declared = notebook_settings(path).sources
+        assert set(declared) <= set(registry), path.name
+        needed |= set(declared)
+    without_url = sorted(
+        f"{sid}/{f.name}" for sid in needed for f in registry[sid].files if f.url is None
+    )
+    assert without_url == []
+
+
+def test_every_source_has_a_reader_or_is_a_boundary() -> None:
+    from policingstudy.data import geo
+    from policingstudy.data.readers import source_readers
+
+    boundary_sources = {spec.source_id for spec in geo.SPECS.values()}
+    covered = set(source_readers()) | boundary_sources | set(geo.ALTERNATIVE_LAYERS)
+    test_only = {"coinr_asem"}  # the COINr example: test data, read by tests
+    assert set(sources.known_ids(ProjectPaths(ROOT))) - test_only <= covered
+    assert not set(source_readers()) & boundary_sources
 
 
 def test_registry_problems_are_listed(project: ProjectPaths) -> None:
@@ -100,88 +172,71 @@ def test_registry_problems_are_listed(project: ProjectPaths) -> None:
 # -- fetch from a mirror --------------------------------------------------------------------------
 
 
-def test_fetch_from_mirror_copies_and_verifies(project: ProjectPaths, small_mirror: Path) -> None:
+def test_fetch_from_mirror_copies_and_verifies(project: ProjectPaths, toy_mirror: Path) -> None:
     events: list[sources.FetchProgress] = []
-    report = sources.fetch(SMALL, paths=project, mirror=small_mirror, progress=events.append)
-    assert sorted(report.copied) == sorted(
-        f"{sid}/{p.name}" for sid in SMALL for p in (small_mirror / sid).iterdir()
-    )
-    assert report.bytes_transferred == 124891 + 28345 + 26812 + 5819 + 32624
-    for sid in SMALL:
-        for original in (small_mirror / sid).iterdir():
-            assert _sha(project.external / sid / original.name) == _sha(original)
-    done = [e for e in events if e.stage == "done"]
-    assert len(done) == 5
-    assert done[-1].file_index == done[-1].file_count == 5
-    again = sources.fetch(SMALL, paths=project, mirror=small_mirror)
-    assert len(again.present) == 5
-    assert again.copied == []
-    assert again.bytes_transferred == 0
-    assert "5 already present" in again.summary()
+    report = sources.fetch(paths=project, mirror=toy_mirror, progress=events.append)
+    assert report.copied == ["toy_a/a.csv", "toy_a/b.txt", "toy_b/c.bin"]
+    for sid, files in FILES.items():
+        for name, data in files.items():
+            assert (project.external / sid / name).read_bytes() == data
+    assert [e.stage for e in events if e.file == "b.txt"][-1] == "done"
+    again = sources.fetch(paths=project, mirror=toy_mirror)
+    assert again.present == report.copied and not again.copied
 
 
 def test_unknown_id_lists_known_ids(project: ProjectPaths) -> None:
-    with pytest.raises(SourceError, match=r"unknown source id\(s\) 'nope'; known ids: .*mpdta"):
-        sources.fetch(["mpdta", "nope"], paths=project)
+    with pytest.raises(
+        SourceError, match=r"unknown source id\(s\) 'nope'; known ids: toy_a, toy_b"
+    ):
+        sources.fetch(["toy_a", "nope"], paths=project)
 
 
 def test_missing_mirror_folder_names_the_file(project: ProjectPaths, tmp_path: Path) -> None:
     with pytest.raises(
-        SourceError,
-        match=r"mirror folder .*absent does not exist; cannot copy "
-        r"mpdta/mpdta\.csv",
+        SourceError, match=r"mirror folder .*absent does not exist; cannot copy toy_a/a\.csv"
     ):
-        sources.fetch(["mpdta"], paths=project, mirror=tmp_path / "absent")
+        sources.fetch(["toy_a"], paths=project, mirror=tmp_path / "absent")
 
 
-def test_mirror_lacking_a_file_names_it(project: ProjectPaths, small_mirror: Path) -> None:
-    (small_mirror / "mpdta" / "mpdta.rda").unlink()
-    with pytest.raises(SourceError, match=r"lacks mpdta/mpdta\.rda; expected the file at"):
-        sources.fetch(["mpdta"], paths=project, mirror=small_mirror)
+def test_mirror_lacking_a_file_names_it(project: ProjectPaths, toy_mirror: Path) -> None:
+    (toy_mirror / "toy_a" / "b.txt").unlink()
+    with pytest.raises(SourceError, match=r"lacks toy_a/b\.txt; expected the file at "):
+        sources.fetch(["toy_a"], paths=project, mirror=toy_mirror)
 
 
 def test_checksum_mismatch_names_hashes_and_keeps_nothing(
-    project: ProjectPaths, small_mirror: Path
+    project: ProjectPaths, toy_mirror: Path
 ) -> None:
-    damaged = small_mirror / "mpdta" / "mpdta.csv"
+    damaged = toy_mirror / "toy_a" / "a.csv"
     data = bytearray(damaged.read_bytes())
-    data[100] ^= 0x01  # same size, one bit different
+    data[0] ^= 1
     damaged.write_bytes(bytes(data))
-    expected = sources.load_registry(project)["mpdta"].files[0].sha256
-    actual = hashlib.sha256(bytes(data)).hexdigest()
-    with pytest.raises(
-        ChecksumError,
-        match=rf"mpdta\.csv from .* has sha256 {actual}; expected {expected}; "
-        r"the file was deleted",
-    ):
-        sources.fetch(["mpdta"], paths=project, mirror=small_mirror)
-    assert _leftovers(project.external) == []
+    expected = _sha(FILES["toy_a"]["a.csv"])
+    with pytest.raises(ChecksumError, match=rf"a\.csv from .* has sha256 \w+; expected {expected}"):
+        sources.fetch(["toy_a"], paths=project, mirror=toy_mirror)
+    assert not (project.external / "toy_a" / "a.csv").exists()
 
 
 def test_truncated_mirror_file_is_named_and_not_kept(
-    project: ProjectPaths, small_mirror: Path
+    project: ProjectPaths, toy_mirror: Path
 ) -> None:
-    short = small_mirror / "coinr_asem" / "ASEM_iMeta.csv"
-    short.write_bytes(short.read_bytes()[:1000])
-    with pytest.raises(
-        ChecksumError,
-        match=r"ASEM_iMeta\.csv: .* received 1000 bytes; expected "
-        r"5819 \(corrupt mirror copy\)",
-    ):
-        sources.fetch(["coinr_asem"], paths=project, mirror=small_mirror)
-    assert not (project.external / "coinr_asem" / "ASEM_iMeta.csv").exists()
-    assert not any(p.name.startswith(".tmp-") for p in _leftovers(project.external))
+    short = toy_mirror / "toy_b" / "c.bin"
+    short.write_bytes(short.read_bytes()[:100])
+    with pytest.raises(ChecksumError, match=r"c\.bin: .* received 100 bytes; expected 2048"):
+        sources.fetch(["toy_b"], paths=project, mirror=toy_mirror)
+    assert _leftovers(project.external) == []
 
 
-def test_corrupt_cached_file_is_replaced(project: ProjectPaths, small_mirror: Path) -> None:
-    sources.fetch(["mpdta"], paths=project, mirror=small_mirror)
-    cached = project.external / "mpdta" / "mpdta.csv"
-    cached.write_bytes(b"not the data")
-    report = sources.fetch(["mpdta"], paths=project, mirror=small_mirror)
-    assert report.repaired == ["mpdta/mpdta.csv"]
-    assert report.copied == ["mpdta/mpdta.csv"]
-    assert report.present == ["mpdta/mpdta.rda"]
-    assert _sha(cached) == _sha(small_mirror / "mpdta" / "mpdta.csv")
+def test_corrupt_cached_file_is_replaced_and_reported(
+    project: ProjectPaths, toy_mirror: Path
+) -> None:
+    sources.fetch(["toy_a"], paths=project, mirror=toy_mirror)
+    cached = project.external / "toy_a" / "a.csv"
+    cached.write_bytes(b"garbage")
+    report = sources.fetch(["toy_a"], paths=project, mirror=toy_mirror)
+    assert report.repaired == ["toy_a/a.csv"]
+    assert "1 corrupt cached file(s) replaced" in report.summary()
+    assert cached.read_bytes() == FILES["toy_a"]["a.csv"]
 
 
 # -- fetch from the network (urllib replaced by a fake) -------------------------------------------
@@ -196,61 +251,63 @@ class _Response(io.BytesIO):
 
 
 def _fake_network(
-    monkeypatch: pytest.MonkeyPatch, mirror: Path, failures: int = 0, body: bytes | None = None
+    monkeypatch: pytest.MonkeyPatch, *, failures: int = 0, error: Exception | None = None
 ) -> list[str]:
-    """Serve registry URLs from the mirror; the first ``failures`` calls raise URLError."""
+    """Serve registry URLs from FILES; the first ``failures`` calls raise ``error``."""
     calls: list[str] = []
-    by_url = {}
-    for sid in SMALL:
-        for path in (mirror / sid).iterdir():
-            by_url[path.name] = path
 
     def urlopen(request: object, timeout: float) -> _Response:
         url = request.full_url  # type: ignore[attr-defined]
         calls.append(url)
-        if sum(1 for c in calls if c.startswith("https://")) <= failures:
-            raise urllib.error.URLError("Temporary failure in name resolution")
-        name = url.rsplit("/", 1)[-1]
-        return _Response(body if body is not None else by_url[name].read_bytes())
+        if sum(1 for c in calls if "://" in c) <= failures:
+            raise error or urllib.error.URLError("remote end closed connection")
+        sid, name = url.rsplit("/", 2)[-2:]
+        return _Response(FILES[sid][name])
 
     monkeypatch.setattr(sources.urllib.request, "urlopen", urlopen)
     monkeypatch.setattr(sources, "_sleep", lambda seconds: calls.append(f"sleep {seconds}"))
     return calls
 
 
-def test_download_retries_with_backoff(
-    project: ProjectPaths, external_dir: Path, monkeypatch: pytest.MonkeyPatch
+def test_transient_failures_are_retried_with_backoff(
+    project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = _fake_network(monkeypatch, external_dir, failures=2)
-    report = sources.fetch(["mpdta"], paths=project, retries=3)
-    assert report.downloaded == ["mpdta/mpdta.csv", "mpdta/mpdta.rda"]
+    calls = _fake_network(monkeypatch, failures=2)
+    report = sources.fetch(["toy_a"], paths=project, retries=3)
+    assert report.downloaded == ["toy_a/a.csv", "toy_a/b.txt"]
     assert [c for c in calls if c.startswith("sleep")] == ["sleep 1.0", "sleep 2.0"]
-    assert sum(1 for c in calls if c.startswith("https://")) == 4  # 3 for the csv, 1 for the rda
-    downloaded = project.external / "mpdta" / "mpdta.csv"
-    assert _sha(downloaded) == _sha(external_dir / "mpdta" / "mpdta.csv")
+    assert (project.external / "toy_a" / "b.txt").read_bytes() == FILES["toy_a"]["b.txt"]
 
 
-def test_no_network_no_mirror_lists_missing_and_how(
-    project: ProjectPaths, external_dir: Path, monkeypatch: pytest.MonkeyPatch
+def test_no_network_fails_at_the_first_file_with_the_mirror_hint(
+    project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = _fake_network(monkeypatch, external_dir, failures=10**6)
+    dns = urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))
+    calls = _fake_network(monkeypatch, failures=10**6, error=dns)
     with pytest.raises(SourceError) as info:
-        sources.fetch(SMALL, paths=project, retries=2)
+        sources.fetch(paths=project, retries=3)
     text = str(info.value)
-    assert "5 external file(s) could not be fetched (no network and no mirror)" in text
-    assert "mpdta/mpdta.csv (https://raw.githubusercontent.com/" in text
-    assert "coinr_asem/ASEM_iData.csv (no download URL: mirror only)" in text
+    assert "3 external file(s) could not be fetched" in text
+    assert "no network (the first download failed: " in text
+    assert "Temporary failure in name resolution" in text
+    assert "the rest were not tried" in text
+    assert "no download URL (mirror only): 1 file(s)" in text
+    assert "    - toy_b/c.bin" in text
     assert "POLICINGSTUDY_MIRROR=/path/to/mirror policingstudy fetch" in text
-    assert sum(1 for c in calls if c.startswith("https://")) == 4  # 2 files x 2 attempts
+    assert [c for c in calls if "://" in c] == [f"{BASE}/toy_a/a.csv"]  # one try, no retries
+    assert not [c for c in calls if c.startswith("sleep")]
     assert _leftovers(project.external) == []
 
 
 def test_downloaded_file_with_wrong_hash_is_refused(
-    project: ProjectPaths, external_dir: Path, monkeypatch: pytest.MonkeyPatch
+    project: ProjectPaths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _fake_network(monkeypatch, external_dir, body=b"x" * 124891)
-    with pytest.raises(ChecksumError, match=r"mpdta\.csv from https://.* has sha256 "):
-        sources.fetch(["mpdta"], paths=project)
+    def urlopen(request: object, timeout: float) -> _Response:
+        return _Response(b"x" * len(FILES["toy_a"]["a.csv"]))
+
+    monkeypatch.setattr(sources.urllib.request, "urlopen", urlopen)
+    with pytest.raises(ChecksumError, match=r"a\.csv from https://.* has sha256 "):
+        sources.fetch(["toy_a"], paths=project)
     assert _leftovers(project.external) == []
 
 
@@ -259,33 +316,108 @@ def test_http_404_is_not_retried(project: ProjectPaths, monkeypatch: pytest.Monk
         raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {}, None)  # type: ignore[attr-defined,arg-type]
 
     monkeypatch.setattr(sources.urllib.request, "urlopen", urlopen)
-    with pytest.raises(SourceError, match=r"mpdta\.csv: HTTP 404 Not Found"):
-        sources.fetch(["mpdta"], paths=project)
+    with pytest.raises(SourceError, match=r"a\.csv: HTTP 404 Not Found"):
+        sources.fetch(["toy_a"], paths=project)
 
 
-# -- locate, manifest, progress -------------------------------------------------------------------
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
 
 
-def test_locate_prefers_cache_then_mirror(project: ProjectPaths, small_mirror: Path) -> None:
-    assert sources.locate("mpdta", paths=project, mirror=small_mirror) == small_mirror / "mpdta"
-    sources.fetch(["mpdta"], paths=project, mirror=small_mirror)
-    assert sources.locate("mpdta", paths=project, mirror=small_mirror) == project.external / "mpdta"
-    with pytest.raises(SourceError, match=r"'coinr_asem' is not available: .* no mirror"):
-        sources.locate("coinr_asem", paths=project)
+@pytest.fixture
+def local_server(toy_mirror: Path) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 serving the toy files at their URL paths."""
+    root = toy_mirror.parent / "www"
+    for sid, files in FILES.items():
+        folder = root / "owner" / "repo" / COMMIT / sid
+        folder.mkdir(parents=True)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
 
 
-def test_locate_refuses_corrupt_mirror_without_touching_it(
-    project: ProjectPaths, small_mirror: Path
+def test_download_through_a_url_rewrite_from_a_local_server(
+    project: ProjectPaths, local_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    damaged = small_mirror / "coinr_asem" / "ASEM_iData.csv"
+    monkeypatch.setenv(sources.REWRITE_ENV, f"https://raw.githubusercontent.com={local_server}")
+    report = sources.fetch(["toy_a"], paths=project)
+    assert report.downloaded == ["toy_a/a.csv", "toy_a/b.txt"]
+    assert (project.external / "toy_a" / "a.csv").read_bytes() == FILES["toy_a"]["a.csv"]
+
+
+def test_malformed_url_rewrite_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(sources.REWRITE_ENV, "https://x")
+    with pytest.raises(SourceError, match=r"POLICINGSTUDY_URL_REWRITE: entry 'https://x'"):
+        sources.rewrite_url("https://x/y")
+
+
+# -- verification before a run, locate, manifest --------------------------------------------------
+
+
+def test_verify_available_names_corrupt_files_and_deletes_nothing(
+    project: ProjectPaths, toy_mirror: Path
+) -> None:
+    sources.fetch(["toy_a"], paths=project, mirror=toy_mirror)
+    cached = project.external / "toy_a" / "a.csv"
+    cached.write_bytes(cached.read_bytes()[:20])
+    with pytest.raises(SourceError) as info:
+        sources.verify_available(["toy_a"], paths=project)
+    text = str(info.value)
+    assert "1 external file(s) missing or corrupt (nothing was changed)" in text
+    assert f"{cached}: 20 bytes; expected 1600 (truncated or corrupt)" in text
+    assert "run `policingstudy fetch` (without --offline)" in text
+    assert cached.exists()  # kept, reported
+
+
+def test_verify_available_uses_the_mirror_for_a_corrupt_cache(
+    project: ProjectPaths, toy_mirror: Path
+) -> None:
+    sources.fetch(["toy_a"], paths=project, mirror=toy_mirror)
+    (project.external / "toy_a" / "a.csv").write_bytes(b"bad")
+    used = sources.verify_available(["toy_a", "toy_b"], paths=project, mirror=toy_mirror)
+    assert [(u.source_id, u.name, u.origin) for u in used] == [
+        ("toy_a", "a.csv", "mirror"),
+        ("toy_a", "b.txt", "mirror"),
+        ("toy_b", "c.bin", "mirror"),
+    ]
+    assert used[0].sha256 == _sha(FILES["toy_a"]["a.csv"])
+    assert (project.external / "toy_a" / "a.csv").read_bytes() == b"bad"  # not touched
+
+
+def test_locate_prefers_cache_then_mirror(project: ProjectPaths, toy_mirror: Path) -> None:
+    assert sources.locate("toy_a", paths=project, mirror=toy_mirror) == toy_mirror / "toy_a"
+    sources.fetch(["toy_a"], paths=project, mirror=toy_mirror)
+    assert sources.locate("toy_a", paths=project, mirror=toy_mirror) == project.external / "toy_a"
+    with pytest.raises(SourceError, match=r"'toy_b' is not available: .*toy_b/c\.bin: missing"):
+        sources.locate("toy_b", paths=project)
+
+
+def test_locate_never_modifies_a_corrupt_file(project: ProjectPaths, toy_mirror: Path) -> None:
+    damaged = toy_mirror / "toy_b" / "c.bin"
     damaged.write_bytes(damaged.read_bytes()[:-1] + b"!")
-    with pytest.raises(ChecksumError, match=r"ASEM_iData\.csv has sha256 .*; expected 6f5f6c93"):
-        sources.locate("coinr_asem", paths=project, mirror=small_mirror)
-    assert damaged.exists()
+    with pytest.raises(SourceError, match=r"c\.bin: sha256 \w+; expected "):
+        sources.locate("toy_b", paths=project, mirror=toy_mirror)
+    assert damaged.read_bytes().endswith(b"!")
 
 
-def test_fetched_manifest_for_the_appendix(project: ProjectPaths, small_mirror: Path) -> None:
-    sources.fetch(["mpdta"], paths=project, mirror=small_mirror)
+def test_locate_refuses_a_source_the_notebook_does_not_declare(
+    project: ProjectPaths, toy_mirror: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(sources.SOURCES_ENV, "toy_b")
+    assert sources.locate("toy_b", paths=project, mirror=toy_mirror) == toy_mirror / "toy_b"
+    with pytest.raises(SourceError, match=r"reads source 'toy_a' but does not declare it"):
+        sources.locate("toy_a", paths=project, mirror=toy_mirror)
+
+
+def test_fetched_manifest_for_the_appendix(project: ProjectPaths, toy_mirror: Path) -> None:
+    sources.fetch(["toy_a"], paths=project, mirror=toy_mirror)
     table = sources.fetched_manifest(project)
     assert list(table.columns) == [
         "id",
@@ -297,40 +429,16 @@ def test_fetched_manifest_for_the_appendix(project: ProjectPaths, small_mirror: 
         "present",
         "fetched",
     ]
-    assert len(table) == 103
-    mpdta = table.loc[table["id"] == "mpdta"]
-    assert mpdta["present"].all()
-    assert (mpdta["fetched"].dt.date == datetime.now(UTC).date()).all()
-    assert table.loc[table["id"] != "mpdta", "fetched"].isna().all()
-    wapo = table.loc[table["id"] == "us_wapo_v2_shootings", "licence"].iloc[0]
-    assert "CC BY-NC-SA 4.0" in wapo
+    assert len(table) == 3
+    fetched = table.loc[table["id"] == "toy_a"]
+    assert fetched["present"].all()
+    assert (fetched["fetched"].dt.date == datetime.now(UTC).date()).all()
+    assert table.loc[table["id"] == "toy_b", "fetched"].isna().all()
 
 
 def test_terminal_progress_prints_one_line_per_file(
-    project: ProjectPaths, small_mirror: Path
+    project: ProjectPaths, toy_mirror: Path
 ) -> None:
     out = io.StringIO()
-    sources.fetch(
-        ["mpdta"], paths=project, mirror=small_mirror, progress=sources.terminal_progress(out)
-    )
-    assert out.getvalue().splitlines() == [
-        "[1/2] mpdta/mpdta.csv: ok",
-        "[2/2] mpdta/mpdta.rda: ok",
-    ]
-
-
-def test_full_fetch_from_mirror(project: ProjectPaths, mirror: Path) -> None:
-    report = sources.fetch(paths=project, mirror=mirror)
-    assert len(report.copied) == 103
-    assert report.bytes_transferred == 43_348_783  # sum of the registry's bytes
-    assert sources.fetched_manifest(project)["present"].all()
-
-
-def test_every_source_has_a_reader_or_is_a_boundary(project: ProjectPaths) -> None:
-    from policingstudy.data import geo
-    from policingstudy.data.readers import source_readers
-
-    boundary_sources = {spec.source_id for spec in geo.SPECS.values()}
-    covered = set(source_readers()) | boundary_sources | set(geo.ALTERNATIVE_LAYERS)
-    assert set(sources.known_ids(project)) == covered
-    assert not set(source_readers()) & boundary_sources
+    sources.fetch(["toy_a"], paths=project, mirror=toy_mirror, progress=terminal_progress(out))
+    assert out.getvalue().splitlines() == ["[1/2] toy_a/a.csv: ok", "[2/2] toy_a/b.txt: ok"]

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from policingstudy.core.errors import DataValidationError
 from policingstudy.core.hashing import code_digest, library_versions, stamp, tree_digest
 from policingstudy.core.io import write_text
 from policingstudy.core.paths import ProjectPaths
-from policingstudy.data.dataset import load_dataset
+from policingstudy.data.dataset import ADJUDICATOR, load_dataset
 from policingstudy.data.readers.de import read_pks_years
 from policingstudy.data.readers.us import read_oversight_agencies
 from policingstudy.data.sources import load_registry, locate
@@ -88,15 +89,22 @@ def dataset_tables(
     units = pd.concat(
         [data["units"].assign(origin="hand_coded", linked_unit_id=""), s_units], ignore_index=True
     )
+    classes = set(data["unit_classes"]["unit_class"])
+    stray = sorted(set(s_units["unit_class"]) - classes)
+    if stray:
+        raise DataValidationError(
+            [f"survey units: unit_class: found {stray}; expected one of {sorted(classes)}"]
+        )
     events = pd.concat([data["events"], s_events], ignore_index=True)
     by_coder = pd.concat([data["codings_by_coder"], s_codings], ignore_index=True)
     dims = data["indicators"][["indicator_id", "dimension_id"]]
-    with_dim = by_coder.merge(dims, on="indicator_id", how="left")
+    independent = by_coder[by_coder["coder"] != ADJUDICATOR]
+    with_dim = independent.merge(dims, on="indicator_id", how="left")
     double = with_dim.groupby(["unit_id", "indicator_id"])["coder"].transform("nunique") >= 2
     reliability = alpha_by_group(
         with_dim[double].rename(columns={"dimension_id": "dimension"}), "dimension"
     ).sort_values("dimension", key=lambda s: s.eq("overall"), kind="stable", ignore_index=True)
-    consensus = reconcile(by_coder, primary_coder=PRIMARY_CODER)
+    consensus = reconcile(by_coder, primary_coder=PRIMARY_CODER, adjudicator=ADJUDICATOR)
     indicators = data["indicators"].merge(
         data["dimensions"][["dimension_id", "label_en", "label_kk", "label_ru"]].rename(
             columns=lambda c: c.replace("label_", "dimension_label_")
@@ -109,10 +117,12 @@ def dataset_tables(
         "us_survey_agencies": agencies,
         "dimensions": data["dimensions"],
         "indicators": indicators,
+        "indicator_checklist": data["codebook"].checklist,
+        "unit_classes": data["unit_classes"],
         "codings_by_coder": by_coder,
         "codings": consensus.reset_index(drop=True),
         "reliability": reliability,
-        "disagreements": disagreements(by_coder).reset_index(drop=True),
+        "disagreements": disagreements(independent).reset_index(drop=True),
         "sources": data["sources"],
         "thesis_links": data["thesis_links"],
         "ew_pcc_functions": data["ew_pcc_functions"],

@@ -24,7 +24,7 @@ from policingstudy.core.errors import DataValidationError
 from policingstudy.core.paths import ProjectPaths
 from policingstudy.core.types import JURISDICTIONS, LANGS
 from policingstudy.data.codebook import Codebook, load_codebook
-from policingstudy.data.schemas import read_csv
+from policingstudy.data.schemas import read_csv, record_lines
 
 UNIT_COLUMNS = [
     "unit_id",
@@ -36,6 +36,7 @@ UNIT_COLUMNS = [
     "name_ru",
     "name_original",
     "kind",
+    "unit_class",
     "level",
     "legal_basis",
     "source_ids",
@@ -93,18 +94,33 @@ KINDS = (
     "no_body",
 )
 LEVELS = ("national", "regional", "local")
-EVENTS = ("established", "reformed", "renamed", "abolished", "first_holder_took_office")
+EVENTS = (
+    "established",
+    "reformed",
+    "renamed",
+    "abolished",
+    "first_holder_took_office",
+    "office_vacant",
+)
+ONCE_PER_UNIT = ("established", "abolished", "first_holder_took_office")
+UNDATED_KINDS = ("no_body", "oversight_model_type")  # need no `established` event
+HOLDER_KINDS = ("police_commissioner",)  # need a first holder or a recorded vacancy
+REFERENCE_DATE = dt.date(2025, 1, 1)  # law in force on this date (PROTOCOL.md, section 2)
 STATUSES = ("coded", "unknown", "not_applicable")
 CONFIDENCES = ("low", "medium", "high")
 SOURCE_KINDS = ("law", "official", "report", "academic", "news", "dataset", "standard")
 MAX_EVIDENCE = 300
+ADJUDICATOR = "adj"  # coder id of adjudication rows (PROTOCOL.md, section 9)
 CODEBOOK_SOURCE = "cb_policingstudy_codebook"
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 EARLIEST = dt.date(1800, 1, 1)
 
 
 def _read_parts(folder: Path, columns: list[str], root: Path) -> pd.DataFrame:
-    """Concatenate ``folder/*.csv``, checking headers; add ``_file`` and ``_row`` for messages."""
+    """Concatenate ``folder/*.csv``, checking headers; add ``_file`` and ``_row`` for messages.
+
+    ``_row`` is the editor line on which the record starts (the header is line 1).
+    """
     frames, problems = [], []
     for path in sorted(folder.glob("*.csv")):
         frame = read_csv(path)
@@ -117,7 +133,7 @@ def _read_parts(folder: Path, columns: list[str], root: Path) -> pd.DataFrame:
                 f"(missing {missing}, unexpected {extra})"
             )
             continue
-        frames.append(frame.assign(_file=rel, _row=range(1, len(frame) + 1)))
+        frames.append(frame.assign(_file=rel, _row=record_lines(path)))
     if problems:
         raise DataValidationError(problems)
     if not frames:
@@ -126,7 +142,7 @@ def _read_parts(folder: Path, columns: list[str], root: Path) -> pd.DataFrame:
 
 
 def _at(row: pd.Series, column: str) -> str:
-    return f"{row['_file']}: row {row['_row']}, column {column!r}"
+    return f"{row['_file']}: line {row['_row']}, column {column!r}"
 
 
 def _blank(value: object) -> bool:
@@ -188,8 +204,16 @@ def check_sources(sources: pd.DataFrame, today: dt.date) -> list[str]:
     return problems
 
 
-def check_units(units: pd.DataFrame, known_sources: set[str], codes: pd.DataFrame) -> list[str]:
-    """Check the units table; return problems."""
+def check_units(
+    units: pd.DataFrame,
+    known_sources: set[str],
+    codes: pd.DataFrame,
+    unit_classes: tuple[str, ...],
+) -> list[str]:
+    """Check the units table; return problems.
+
+    ``unit_classes`` is the codebook's closed set of unit classes.
+    """
     problems = []
     valid = {(j, c) for j, c in zip(codes["jurisdiction"], codes["code"], strict=True)}
     for _, row in units.iterrows():
@@ -197,6 +221,7 @@ def check_units(units: pd.DataFrame, known_sources: set[str], codes: pd.DataFram
             problems.append(f"{_at(row, 'unit_id')}: found an empty cell; expected an id")
         _check_choice(row, "jurisdiction", JURISDICTIONS, problems)
         _check_choice(row, "kind", KINDS, problems)
+        _check_choice(row, "unit_class", unit_classes, problems)
         _check_choice(row, "level", LEVELS, problems)
         for lang in LANGS:
             if _blank(row[f"name_{lang}"]):
@@ -242,6 +267,132 @@ def check_events(
         _check_date(row, "date", today, problems)
         _check_source(row, known_sources, problems)
     return problems
+
+
+def check_validity_dates(units: pd.DataFrame, events: pd.DataFrame) -> list[str]:
+    """Check that each unit's dated events are consistent (PROTOCOL.md, section 8); return problems.
+
+    One ``established``, ``abolished`` and ``first_holder_took_office`` at most per unit; neither
+    of the last two before ``established``; an ``office_vacant`` (the office had never had a
+    holder on that date) only before the first holder took office; and every unit of a kind in
+    ``HOLDER_KINDS`` with a first holder or a recorded vacancy. Rows whose date or event does
+    not parse are left to :func:`check_events`.
+    """
+    problems = []
+    valid = events[events["event"].isin(EVENTS) & events["date"].fillna("").str.match(DATE_RE)]
+    dated = valid.assign(_date=valid["date"].map(parse_date))
+    for uid, g in dated.groupby("unit_id", sort=True):
+        for event in ONCE_PER_UNIT:
+            for _, row in g[g["event"] == event].iloc[1:].iterrows():
+                problems.append(
+                    f"{_at(row, 'event')}: a second {event!r} event for unit {uid!r}; expected one"
+                )
+        first = {e: g.loc[g["event"] == e].iloc[0] for e in EVENTS if (g["event"] == e).any()}
+        if "established" in first:
+            start = first["established"]
+            for event in ("abolished", "first_holder_took_office"):
+                if event in first and first[event]["_date"] < start["_date"]:
+                    problems.append(
+                        f"{_at(first[event], 'date')}: {event} on {first[event]['date']!r} before "
+                        f"unit {uid!r} was established ({start['date']!r}); expected a later date"
+                    )
+        if "first_holder_took_office" in first:
+            holder = first["first_holder_took_office"]
+            for _, row in g[g["event"] == "office_vacant"].iterrows():
+                if row["_date"] >= holder["_date"]:
+                    problems.append(
+                        f"{_at(row, 'date')}: office_vacant on {row['date']!r}, but the first "
+                        f"holder of {uid!r} took office on {holder['date']!r}; expected a vacancy "
+                        "before the first holder (office_vacant means never filled by that date)"
+                    )
+    has_holder = set(dated.loc[dated["event"] == "first_holder_took_office", "unit_id"])
+    has_holder |= set(dated.loc[dated["event"] == "office_vacant", "unit_id"])
+    for _, row in units[units["kind"].isin(HOLDER_KINDS)].iterrows():
+        if row["unit_id"] not in has_holder:
+            problems.append(
+                f"{_at(row, 'kind')}: unit {row['unit_id']!r} of kind {row['kind']!r} has neither "
+                "a 'first_holder_took_office' nor an 'office_vacant' event; expected one in "
+                "data/raw/dataset/events/ (PROTOCOL.md, section 8)"
+            )
+    return problems
+
+
+def unit_validity(
+    units: pd.DataFrame, events: pd.DataFrame, *, on: dt.date = REFERENCE_DATE
+) -> pd.DataFrame:
+    """Whether each unit exists, and its office is filled, on a reference date.
+
+    Parameters
+    ----------
+    units, events
+        The dataset's units and events tables (raw or processed).
+    on
+        The reference date (default: the law in force on 2025-01-01).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit: ``unit_id``, ``kind``, the dates (text as recorded, ``""`` when absent)
+        ``established``, ``abolished``, ``first_holder_took_office`` and ``office_vacant`` (the
+        latest), ``exists`` and ``office_filled`` (nullable booleans: ``<NA>`` when the events do
+        not decide). A unit exists if established on or before ``on`` and not abolished on or
+        before it; kind ``no_body`` never exists and ideal types (``oversight_model_type``)
+        always do. An office is filled if its first holder took office on or before ``on``; it is
+        not if the unit does not exist, the first holder came later, or a vacancy is recorded on
+        or after ``on`` with no earlier holder.
+    """
+    dates: dict[str, dict[str, str]] = {}
+    for _, row in events.iterrows():
+        if row["event"] in ("established", "abolished", "first_holder_took_office"):
+            dates.setdefault(row["unit_id"], {}).setdefault(row["event"], str(row["date"]))
+        elif row["event"] == "office_vacant":
+            current = dates.setdefault(row["unit_id"], {}).get("office_vacant", "")
+            if not current or parse_date(str(row["date"])) > parse_date(current):
+                dates[row["unit_id"]]["office_vacant"] = str(row["date"])
+    rows = []
+    for _, unit in units.iterrows():
+        d = dates.get(unit["unit_id"], {})
+        est, abol = d.get("established", ""), d.get("abolished", "")
+        holder, vacant = d.get("first_holder_took_office", ""), d.get("office_vacant", "")
+        exists: bool | None
+        if unit["kind"] == "no_body":
+            exists = False
+        elif unit["kind"] in UNDATED_KINDS:
+            exists = True
+        elif not est:
+            exists = None
+        else:
+            exists = parse_date(est) <= on and not (abol and parse_date(abol) <= on)
+        filled: bool | None
+        if exists is False:
+            filled = False
+        elif holder:
+            filled = parse_date(holder) <= on
+        elif vacant and parse_date(vacant) >= on:
+            filled = False
+        else:
+            filled = None
+        rows.append(
+            {
+                "unit_id": unit["unit_id"],
+                "kind": unit["kind"],
+                "established": est,
+                "abolished": abol,
+                "first_holder_took_office": holder,
+                "office_vacant": vacant,
+                "exists": exists,
+                "office_filled": filled,
+            }
+        )
+    out = pd.DataFrame(rows)
+    return out.astype({"exists": "boolean", "office_filled": "boolean"})
+
+
+def undated_units(units: pd.DataFrame, events: pd.DataFrame) -> list[str]:
+    """Units that need an ``established`` event and have none (kinds in ``UNDATED_KINDS`` aside)."""
+    established = set(events.loc[events["event"] == "established", "unit_id"])
+    need = units[~units["kind"].isin(UNDATED_KINDS)]
+    return sorted(set(need["unit_id"]) - established)
 
 
 def check_codings(
@@ -309,6 +460,15 @@ def check_codings(
                 "evidence note for the coded value"
             )
         _check_date(row, "date_coded", today, problems)
+    independent = codings[codings["coder"] != ADJUDICATOR]
+    n_coders = independent.groupby(["unit_id", "indicator_id"])["coder"].nunique()
+    for _, row in codings[codings["coder"] == ADJUDICATOR].iterrows():
+        if n_coders.get((row["unit_id"], row["indicator_id"]), 0) < 2:
+            problems.append(
+                f"{_at(row, 'coder')}: adjudication row for unit {row['unit_id']!r}, indicator "
+                f"{row['indicator_id']!r} with fewer than two independent codings; expected an "
+                "adjudicated cell to be coded by two coders first"
+            )
     key = ["unit_id", "indicator_id", "coder"]
     for _, row in codings[codings.duplicated(key, keep="first")].iterrows():
         problems.append(
@@ -394,7 +554,7 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
     links_path = folder / "thesis_links.csv"
     links = (
         read_csv(links_path).assign(
-            _file=links_path.relative_to(root).as_posix(), _row=lambda f: range(1, len(f) + 1)
+            _file=links_path.relative_to(root).as_posix(), _row=record_lines(links_path)
         )
         if links_path.exists()
         else pd.DataFrame(columns=[*LINK_COLUMNS, "_file", "_row"])
@@ -402,7 +562,7 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
     pcc_path = folder / "ew_pcc_functions.csv"
     pcc = (
         read_csv(pcc_path).assign(
-            _file=pcc_path.relative_to(root).as_posix(), _row=lambda f: range(1, len(f) + 1)
+            _file=pcc_path.relative_to(root).as_posix(), _row=record_lines(pcc_path)
         )
         if pcc_path.exists()
         else pd.DataFrame(columns=[*PCC_COLUMNS, "_file", "_row"])
@@ -415,8 +575,9 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
         f"{sid!r}; expected an id defined in data/raw/dataset/sources/"
         for sid in sorted(codebook.reference_ids() - known_sources)
     ]
-    problems += check_units(units, known_sources, codes)
+    problems += check_units(units, known_sources, codes, tuple(codebook.unit_classes["unit_class"]))
     problems += check_events(events, unit_ids, known_sources, today)
+    problems += check_validity_dates(units, events)
     problems += check_codings(codings, unit_ids, codebook, known_sources, today)
     problems += check_links(links, codebook, root)
     problems += check_pcc_functions(pcc, codes, known_sources, today)
@@ -440,6 +601,7 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
         "sources": _strip(sources, SOURCE_COLUMNS).sort_values("source_id", ignore_index=True),
         "dimensions": codebook.dimensions,
         "indicators": indicators,
+        "unit_classes": codebook.unit_classes,
         "thesis_links": _strip(links, LINK_COLUMNS),
         "ew_pcc_functions": _strip(pcc.fillna({"note": ""}), PCC_COLUMNS),
     }

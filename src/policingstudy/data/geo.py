@@ -119,10 +119,12 @@ def boundaries(
         ``kz_regions_2024`` (20 units), ``kz_regions_2018`` (17), ``ew_police_force_areas``
         (43), ``de_laender`` (16) or ``us_states`` (50 states, DC and Puerto Rico: 52).
     folder
-        The folder holding the source's files (e.g. from :func:`policingstudy.data.sources.locate`).
+        The folder holding the source's files (e.g. from
+        :func:`policingstudy.data.sources.locate`).
     paths, mirror
-        Alternatively, the project folders (and a mirror): the folder is then located with
-        :func:`policingstudy.data.sources.locate`.
+        Otherwise the files are located with :func:`policingstudy.data.sources.locate` in the
+        project ``paths`` (default: found from the working directory, as the CLI does) and the
+        ``mirror`` (default: ``POLICINGSTUDY_MIRROR``).
 
     Returns
     -------
@@ -136,18 +138,21 @@ def boundaries(
     OptionError
         Unknown ``name`` (lists the names).
     UsageError
-        Neither or both of ``folder`` and ``paths`` given.
+        Both ``folder`` and ``paths`` given.
     DataValidationError
         The file does not have the expected number of units or has duplicate codes.
     """
     check_option(name, BOUNDARY_NAMES, name="boundary name")
     spec = SPECS[name]
-    if folder is None and paths is not None:
+    if folder is not None and paths is not None:
+        raise UsageError("boundaries(): give folder= or paths= (with mirror=), not both")
+    if folder is None:
+        from policingstudy.core.paths import ProjectPaths, mirror_from_env
         from policingstudy.data.sources import locate
 
+        paths = paths if paths is not None else ProjectPaths.discover()
+        mirror = mirror if mirror is not None else mirror_from_env()
         folder = locate(spec.source_id, paths=paths, mirror=mirror)
-    elif folder is None or paths is not None:
-        raise UsageError("boundaries(): give exactly one of folder= or paths= (with mirror=)")
     raw = _read(need_file(folder, spec.file))
     frame = _shape(name, raw)
     problems = []

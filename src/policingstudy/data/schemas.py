@@ -6,6 +6,8 @@ without the header), the column, what was found and what was expected.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -53,10 +55,57 @@ THESIS_REFERENCES = pa.DataFrameSchema(
 )
 
 
+def record_lines(path: Path) -> list[int]:
+    """Check a CSV's structure and return the editor line on which each data record starts.
+
+    Every record must have as many fields as the header, and every quote must close: a stray
+    or missing quote shifts every later field, so it is reported once, at the line where the
+    structure first breaks, instead of as a cascade of wrong values.
+
+    Raises
+    ------
+    DataValidationError
+        ``<file>: line N: 13 fields, the header has 9: check the quotes on this line`` or
+        ``<file>: line N: a quoted field is not closed before the end of the file``.
+    """
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines: list[int] = []
+    start = 1
+    try:
+        header = next(reader)
+        start = reader.line_num + 1
+        for record in reader:
+            if record and len(record) != len(header):
+                raise DataValidationError(
+                    [
+                        f"{path}: line {start}: {len(record)} fields, the header has "
+                        f"{len(header)}: check the quotes and commas on this line"
+                    ]
+                )
+            if record:
+                lines.append(start)
+            start = reader.line_num + 1
+    except StopIteration:
+        return []
+    except csv.Error as exc:
+        raise DataValidationError(
+            [
+                f"{path}: line {start}: {exc}: a quoted field is not closed (or a quote is "
+                "misplaced) from this line on"
+            ]
+        ) from None
+    return lines
+
+
 def read_csv(path: Path) -> pd.DataFrame:
-    """Read a raw CSV as strings (empty cells become NaN), never modifying it."""
+    """Read a raw CSV as strings (empty cells become NaN), never modifying it.
+
+    The structure is checked first (:func:`record_lines`).
+    """
     if not path.is_file():
         raise DataValidationError([f"{path}: file not found"])
+    record_lines(path)
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 

@@ -342,26 +342,57 @@ def _download(
     """
     if item.url is None:
         raise SourceError(f"{target.name} has no download URL (mirror only)")
-    request = urllib.request.Request(item.url, headers={"User-Agent": "policingstudy-fetch"})
+    url = rewrite_url(item.url)
+    request = urllib.request.Request(url, headers={"User-Agent": "policingstudy-fetch"})
     last: Exception | None = None
     for attempt in range(max(1, retries)):
         if attempt:
             _sleep(2.0 ** (attempt - 1))
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                _copy_stream(response, target, item, item.url, tick)
+                _copy_stream(response, target, item, url, tick)
             return
         except urllib.error.HTTPError as exc:
             if 400 <= exc.code < 500:
-                raise SourceError(f"{item.url}: HTTP {exc.code} {exc.reason}") from None
+                raise SourceError(f"{url}: HTTP {exc.code} {exc.reason}") from None
             last = exc
         except urllib.error.URLError as exc:
             if _unreachable(exc):
-                raise NoNetwork(f"{item.url}: {exc.reason}") from None
+                raise NoNetwork(f"{url}: {exc.reason}") from None
             last = exc
         except (http.client.HTTPException, TimeoutError, ConnectionError, _Truncated) as exc:
             last = exc
-    raise OSError(f"{item.url}: {last} (after {max(1, retries)} attempts)")
+    raise OSError(f"{url}: {last} (after {max(1, retries)} attempts)")
+
+
+REWRITE_ENV = "POLICINGSTUDY_URL_REWRITE"
+"""``FROM=TO[,FROM=TO...]``: download URLs starting with FROM from TO instead.
+
+For a local caching proxy or an institutional copy of the pinned files laid out by URL path
+(e.g. ``https://raw.githubusercontent.com=http://cache.example.org/github``). The sha256 pins
+are checked as always.
+"""
+
+
+def rewrite_url(url: str) -> str:
+    """Apply ``POLICINGSTUDY_URL_REWRITE`` to ``url`` (the first matching prefix wins).
+
+    Raises
+    ------
+    SourceError
+        If the variable is malformed (an entry without ``=``).
+    """
+    rules = os.environ.get(REWRITE_ENV, "")
+    for rule in filter(None, (r.strip() for r in rules.split(","))):
+        prefix, sep, target = rule.partition("=")
+        if not sep or not prefix or not target:
+            raise SourceError(
+                f"{REWRITE_ENV}: entry {rule!r}; expected FROM=TO, e.g. "
+                "https://raw.githubusercontent.com=http://127.0.0.1:8000"
+            )
+        if url.startswith(prefix):
+            return target.rstrip("/") + "/" + url[len(prefix) :].lstrip("/")
+    return url
 
 
 def _emitter(

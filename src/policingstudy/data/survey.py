@@ -5,6 +5,11 @@ event and codings only where ``data/raw/dataset/us_survey_mapping.yaml`` gives a
 mapping from a function flag to an indicator (coder ``survey``, confidence ``medium``). When several
 mappings hit one indicator, the highest value wins (the indicator codes the deepest role). No other
 indicator is coded: the survey does not give it.
+
+Every survey agency is a civilian oversight agency, so its unit class is ``external_oversight``,
+except agencies whose primary role is ``supervisory``: these are police commissions and boards of
+police commissioners that direct the department and hold its chief to account, the codebook's
+``police_governance``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import yaml
 from policingstudy.core.errors import DataValidationError
 
 SURVEY_CODER = "survey"
+GOVERNANCE_ROLES = ("supervisory",)  # primary roles classed police_governance, not oversight
 
 
 def load_mapping(path: Path, indicators: set[str]) -> dict[str, Any]:
@@ -70,6 +76,9 @@ def survey_units(
             "name_ru": agencies["name"],
             "name_original": agencies["name"],
             "kind": "civilian_oversight_agency",
+            "unit_class": agencies["primary_role"]
+            .isin(GOVERNANCE_ROLES)
+            .map({True: "police_governance", False: "external_oversight"}),
             "level": "local",
             "legal_basis": "",
             "source_ids": source,

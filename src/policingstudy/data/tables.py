@@ -63,6 +63,8 @@ TABLES: tuple[str, ...] = (
     "thesis_links",
     "ew_pcc_functions",
     "pks_laender",
+    "indicator_checklist",
+    "unit_classes",
 )
 """Names of the processed tables ``policingstudy build`` writes (a test keeps this list true)."""
 

@@ -8,6 +8,8 @@ but a status difference is still listed as a disagreement.
 
 Reconciliation rule (:func:`reconcile`), applied item by item:
 
+0. an adjudicator's row (when ``adjudicator`` is given and the item has one) wins outright: it
+   records a third, reasoned reading of a disagreement (data/raw/dataset/PROTOCOL.md);
 1. one coder only: that coder's row;
 2. all coders agree (same status and value): the primary coder's row;
 3. otherwise prefer rows with evidence (status ``coded`` or ``not_applicable``) over ``unknown``;
@@ -15,8 +17,11 @@ Reconciliation rule (:func:`reconcile`), applied item by item:
 5. a remaining tie goes to the primary coder, or, if the primary coder is not among the tied,
    to the alphabetically first coder.
 
-The consensus row keeps every coder's coded value in ``coder_values`` (e.g. ``"2;3"``) so that
-the uncertainty analysis can sample from them.
+The consensus row keeps every independent coder's coded value in ``coder_values`` (e.g.
+``"2;3"``) so that the uncertainty analysis can sample from them. Adjudicator rows are not an
+independent coding: leave them out of :func:`alpha_by_group` and :func:`disagreements`.
+
+:func:`sample_items` draws the cells a second coder codes (a seeded random sample per stratum).
 """
 
 from __future__ import annotations
@@ -193,8 +198,14 @@ def disagreements(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _choose(g: pd.DataFrame, primary: str, coder_col: str) -> tuple[int, str]:
+def _choose(
+    g: pd.DataFrame, primary: str, coder_col: str, adjudicator: str | None = None
+) -> tuple[int, str]:
     """Index label of the consensus row of one item and the rule step that decided."""
+    if adjudicator is not None:
+        adjudicated = g.index[g[coder_col] == adjudicator]
+        if len(adjudicated):
+            return adjudicated[0], "adjudicated"
     if len(g) == 1:
         return g.index[0], "single coder"
     status = g["status"] if "status" in g.columns else pd.Series("coded", index=g.index)
@@ -224,6 +235,7 @@ def reconcile(
     codings: pd.DataFrame,
     *,
     primary_coder: str,
+    adjudicator: str | None = None,
     coder_col: str = "coder",
     value_col: str = "value",
 ) -> pd.DataFrame:
@@ -235,6 +247,8 @@ def reconcile(
         Long coder table (``unit_id``, ``indicator_id``, coder, value, status, confidence, ...).
     primary_coder
         The coder whose values win ties.
+    adjudicator
+        The coder id of adjudication rows, which win outright; ``None`` when there are none.
     coder_col, value_col
         Column names.
 
@@ -242,22 +256,24 @@ def reconcile(
     -------
     pandas.DataFrame
         One row per item: the chosen row's columns (without the coder column) plus
-        ``chosen_coder``, ``n_coders``, ``agreed`` (all coders gave the same status and value),
-        ``rule`` (the step that decided) and ``coder_values`` (distinct coded values, ``;``-joined).
+        ``chosen_coder``, ``n_coders`` (independent coders), ``agreed`` (all coders gave the same
+        status and value), ``rule`` (the step that decided) and ``coder_values`` (distinct values
+        coded by independent coders, ``;``-joined).
     """
     _require(codings, [*ITEM, coder_col, value_col], "reconcile")
     data = codings.reset_index(drop=True)
     data = data.assign(_value=_coded_values(data, value_col))
     chosen, rules, extra = [], [], []
     for _, g in data.groupby(list(ITEM), sort=True):
-        label, rule = _choose(g, primary_coder, coder_col)
+        label, rule = _choose(g, primary_coder, coder_col, adjudicator)
         chosen.append(label)
         rules.append(rule)
-        values = sorted(g["_value"].dropna().unique())
+        independent = g[g[coder_col] != adjudicator] if adjudicator is not None else g
+        values = sorted(independent["_value"].dropna().unique())
         extra.append(
             {
                 "chosen_coder": g.loc[label, coder_col],
-                "n_coders": int(g[coder_col].nunique()),
+                "n_coders": int(independent[coder_col].nunique()),
                 "agreed": rule in ("agreement", "single coder"),
                 "rule": rule,
                 "coder_values": ";".join(f"{v:g}" for v in values),
@@ -265,3 +281,54 @@ def reconcile(
         )
     out = data.loc[chosen].drop(columns=[coder_col, "_value"]).reset_index(drop=True)
     return pd.concat([out, pd.DataFrame(extra)], axis=1)
+
+
+def sample_items(
+    items: pd.DataFrame,
+    *,
+    share: float,
+    rng: np.random.Generator,
+    strata: str | None = None,
+) -> pd.DataFrame:
+    """A random sample of items (``unit_id`` x ``indicator_id``) for a second coder.
+
+    The items are sorted by ``strata`` (if given) and ``ITEM`` before drawing, so the same items,
+    share and generator seed always give the same sample, whatever the input order.
+
+    Parameters
+    ----------
+    items
+        One row per item with ``unit_id``, ``indicator_id`` and the ``strata`` column if given.
+    share
+        Share of items to draw in each stratum, in (0, 1]; each stratum gets
+        ``ceil(share * n)`` items.
+    rng
+        The random generator (e.g. ``numpy.random.default_rng(seed)``; record the seed).
+    strata
+        Column to stratify by (e.g. ``"jurisdiction"``), or ``None`` for one stratum.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The sampled rows, sorted like the input after sorting.
+
+    Raises
+    ------
+    SpecificationError
+        If a column is missing, an item is listed twice or ``share`` is outside (0, 1].
+    """
+    key = [strata, *ITEM] if strata is not None else list(ITEM)
+    _require(items, key, "sample_items")
+    if not 0 < share <= 1:
+        raise SpecificationError(f"sample_items: share: found {share!r}; expected 0 < share <= 1")
+    if items.duplicated(list(ITEM)).any():
+        raise SpecificationError(
+            "sample_items: items: found a unit x indicator twice; expected unique items"
+        )
+    ordered = items.sort_values(key, ignore_index=True)
+    groups = [ordered] if strata is None else [g for _, g in ordered.groupby(strata, sort=True)]
+    picked: list[int] = []
+    for g in groups:
+        n = int(np.ceil(share * len(g)))
+        picked += sorted(rng.choice(g.index.to_numpy(), size=n, replace=False).tolist())
+    return ordered.loc[sorted(picked)].reset_index(drop=True)

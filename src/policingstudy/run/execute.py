@@ -170,7 +170,7 @@ def execute(job: Job, ctx: RunContext, *, env: dict[str, str] | None = None) -> 
             )
         except PapermillExecutionError as exc:
             outcome.error = f"{exc.ename}: {exc.evalue}"
-            outcome.cell = _source_cell_number(tmp_nb, exc.cell_index)
+            outcome.cell = _source_cell_number(job.notebook, exc.cell_index)
         except Exception as exc:  # kernel death, kill: reported, other notebooks go on
             outcome.error = f"{type(exc).__name__}: {exc}"
         finally:
@@ -191,7 +191,7 @@ def execute(job: Job, ctx: RunContext, *, env: dict[str, str] | None = None) -> 
     outcome.numbers, outcome.tables = published.numbers, published.tables
     if published.errors and not outcome.error:
         cell, message = published.errors[0]
-        outcome.error, outcome.cell = message, _source_cell_number(tmp_nb, cell)
+        outcome.error, outcome.cell = message, _source_cell_number(job.notebook, cell)
     outcome.ipynb = nbformat.writes(nb)
     outcome.html = to_html(nb, job.lang, title(job))
     return outcome
@@ -290,20 +290,18 @@ def _without_cell_ids(nb: Any) -> Any:
     return clean
 
 
-def _source_cell_number(executed: Path, cell_index: int) -> int:
-    """Return the 1-based position of a cell in the source notebook.
+def _source_cell_number(notebook: Path, cell_index: int) -> int:
+    """Return the 1-based position in the source notebook of executed cell ``cell_index``.
 
-    papermill inserts an ``injected-parameters`` cell; it does not count.
+    papermill always inserts an ``injected-parameters`` cell right after the cell tagged
+    ``parameters`` (the runner always passes ``lang``); it does not count.
     """
-    if executed.exists():
-        import nbformat
+    import json
 
-        nb = nbformat.read(executed, as_version=4)
-        injected = [
-            i
-            for i, c in enumerate(nb.cells)
-            if "injected-parameters" in c.get("metadata", {}).get("tags", [])
-        ]
-        if injected and injected[0] < cell_index:
-            cell_index -= 1
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    tagged = [
+        i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])
+    ]
+    if tagged and cell_index > tagged[0]:
+        cell_index -= 1
     return cell_index + 1

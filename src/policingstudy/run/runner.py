@@ -395,6 +395,8 @@ def run(
         record = _read_json(_provenance_path(paths, job.stem, job.lang))
         html = paths.reports / job.lang / f"{job.stem}.html"
         if not force and record and record.get("key") == key and html.exists():
+            for suffix in (".failed.html", ".failed.ipynb"):  # an earlier failure is superseded
+                (paths.reports / job.lang / f"{job.stem}{suffix}").unlink(missing_ok=True)
             result = _cached(job, record)
             results.append(result)
             progress.update(result)

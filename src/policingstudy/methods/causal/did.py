@@ -120,11 +120,17 @@ def check_panel(
                 f"panel: column '{col}' is missing in {len(missing)} row(s) "
                 f"(rows {_examples(missing)}); expected a value in every row"
             )
-    if not pd.api.types.is_numeric_dtype(df[time]):
-        problems.append(
-            f"panel: column '{time}' has dtype {df[time].dtype}; expected numeric periods "
-            "(e.g. integer years)"
-        )
+    numeric: list[tuple[str, str]] = [(time, "periods")]
+    if group is not None:
+        numeric.append((group, "first periods of treatment (0 = never)"))
+    for col, what in numeric:
+        if col in df and not pd.api.types.is_numeric_dtype(df[col]):
+            problems.append(
+                f"panel: column '{col}' has dtype {df[col].dtype}; expected numeric {what} "
+                f"(e.g. integer years; convert with pd.to_numeric(df['{col}']))"
+            )
+    if problems:  # later checks compare periods: stop before they fail obscurely
+        raise PanelError(problems)
     if df[outcome].notna().sum() == 0:
         problems.append(
             f"panel: outcome column '{outcome}' is missing in all {len(df)} rows; "
