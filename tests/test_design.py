@@ -68,13 +68,14 @@ UNITS = pd.DataFrame(
 EVENTS = pd.DataFrame(
     [
         ("UK_IPCC", "established", "2004-04-01"),
-        ("UK_IPCC", "renamed", "2018-01-08"),
+        ("UK_IPCC", "abolished", "2018-01-08"),
         ("UK_IOPC", "established", "2018-01-08"),
         ("UK_PCC", "established", "2011-09-15"),
         ("UK_PCC", "first_holder_took_office", "2012-11-22"),
         ("UK_MOPAC", "established", "2012-01-16"),
         ("UK_MOPAC", "first_holder_took_office", "2012-01-16"),
         ("DE_HE", "established", "2020-12-11"),
+        ("DE_HE", "office_vacant", "2023-05"),
         ("DE_BE", "established", "2020-12"),
         ("DE_BE", "first_holder_took_office", "2022-08-01"),
         ("DE_NEW", "established", "2025-03-25"),
@@ -92,7 +93,7 @@ def status(date: str) -> dict[str, str]:
 
 
 def test_reference_date_decides_membership() -> None:
-    # IPCC in on 2016-01-01 (renamed into the IOPC, a successor unit, on 2018-01-08), out later
+    # IPCC in on 2016-01-01 (abolished when the IOPC launched on 2018-01-08), out later
     assert status("2016-01-01")["UK_IPCC"] == "in"
     assert status("2016-01-01")["UK_IOPC"] == "not_yet"
     assert status("2025-01-01")["UK_IPCC"] == "ended"
@@ -105,16 +106,15 @@ def test_reference_date_decides_membership() -> None:
 
 
 def test_offices_count_from_their_first_holder_and_an_unfilled_one_is_flagged() -> None:
-    assert status("2025-01-01")["DE_HE"] == "unfilled"  # never filled
+    assert status("2025-01-01")["DE_HE"] == "unfilled"  # vacant in 2023, no holder since
+    assert status("2021-01-01")["DE_HE"] == "unfilled"
     assert status("2021-06-01")["DE_BE"] == "unfilled"  # law in force, office empty until 2022
     assert status("2023-01-01")["DE_BE"] == "in"
     assert status("2012-01-01")["UK_PCC"] == "unfilled"
     assert status("2013-01-01")["UK_PCC"] == "in"
 
 
-def test_a_rename_without_a_successor_in_its_place_keeps_the_body() -> None:
-    # San Francisco's office was renamed the day Oakland created a new body: same kind and level,
-    # but another city, so no succession
+def test_a_renamed_body_stays() -> None:
     assert status("2025-01-01")["US_SF"] == "in"
 
 
@@ -180,3 +180,9 @@ def test_areas_residual_coverage_and_nearest_population() -> None:
     assert set(m.loc[m["unit_id"] == "UK_MOPAC", "area"]) == {"E23000001"}
     assert set(m.loc[m["unit_id"] == "UK_IOPC", "area"]) == {""}
     assert set(m.loc[m["unit_id"] == "US_OAK", "area"]) == {"Oakland"}
+
+
+def test_the_study_classes_are_the_codebook_classes(dataset_tables) -> None:  # noqa: ANN001
+    assert set(design.UNIT_CLASSES) == set(dataset_tables["unit_classes"]["unit_class"])
+    for classes in design.BOUNDARIES.values():
+        assert set(classes) <= set(design.UNIT_CLASSES)

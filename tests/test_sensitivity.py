@@ -134,9 +134,7 @@ def test_grid_sensitivity_takes_the_grid_factors_and_the_coding_as_inputs():
         pd.DataFrame({"indicator_id": ["a", "b"], "dimension_id": ["D1", "D2"], "direction": "+"})
     )
     values = pd.DataFrame({"a": [1.0, 3.0], "b": [2.0, np.nan]}, index=["k", "m"])
-    status = pd.DataFrame(
-        {"a": ["coded", "coded"], "b": ["coded", "unknown"]}, index=["k", "m"]
-    )
+    status = pd.DataFrame({"a": ["coded", "coded"], "b": ["coded", "unknown"]}, index=["k", "m"])
     members = pd.DataFrame({"system_id": ["K", "M"], "unit_id": ["k", "m"]})
     inputs = systems.prepare(
         values,

@@ -9,17 +9,14 @@ absence of a body (``kind == "no_body"``) and the typology's ideal types
 **Reference date.** The de jure index scores the law in force on ``reference_date`` (default
 :data:`REFERENCE_DATE`). Validity comes from the events file (:func:`validity`):
 
-- a body enters on its earliest ``established`` event; a partial date (``1993``, ``2020-12``)
-  counts from the first day of the period; a body with no dated establishment is kept and
-  flagged ``undated``;
-- it leaves on its earliest ``abolished`` event, or on a ``renamed`` event dated on the day a
-  unit of the same jurisdiction, kind, level and area is ``established`` (the body continues
-  under another unit id, as the IPCC did as the IOPC on 8 January 2018); a ``renamed`` event
-  without such a successor keeps the body (same body, new name);
-- an office held by one person (:data:`HOLDER_KINDS`) counts only once its first holder has
-  taken office (``first_holder_took_office`` on or before the date); until then it is flagged
-  ``unfilled`` and left out: a law without an office-holder gives residents no one to turn to
-  (Hessen's commissioner, never filled, is out on every date).
+- a body exists from its ``established`` event until its ``abolished`` event (the dataset's
+  rule, :func:`policingstudy.data.dataset.unit_validity`; a partial date such as ``1993`` or
+  ``2020-12`` counts from the first day of the period). A body with no dated establishment is
+  kept and flagged ``undated``;
+- an office held by one person (:data:`HOLDER_KINDS`) counts only when it is known to be filled
+  on the date (first holder in office on or before it); otherwise it is flagged ``unfilled``
+  and left out: a law without an office-holder gives residents no one to turn to. Hessen's
+  commissioner (vacant in 2023, no holder recorded since) is out on every date.
 
 Codings are not dated: a body's values are those coded (the law at coding). Only membership
 moves with the date; the panel (:mod:`policingstudy.studies.index`) says so.
@@ -46,12 +43,13 @@ import numpy as np
 import pandas as pd
 
 from policingstudy.core.errors import DataValidationError, ParameterError
+from policingstudy.data import dataset
 from policingstudy.methods.index.systems import Construction, Gate
 
 SYSTEMS: tuple[str, ...] = ("KZ", "UK-EW", "US", "DE")
 ORIGIN = "KZ"
 MODELS: tuple[str, ...] = tuple(s for s in SYSTEMS if s != ORIGIN)
-REFERENCE_DATE = "2025-01-01"
+REFERENCE_DATE = dataset.REFERENCE_DATE.isoformat()
 PANEL_START = 2010
 NOT_BODIES: tuple[str, ...] = ("no_body", "oversight_model_type")
 HOLDER_KINDS: tuple[str, ...] = ("police_commissioner", "pcc", "mayor_pcc")
@@ -104,13 +102,8 @@ def event_date(text: object) -> dt.date | None:
     if text is None or (isinstance(text, float) and np.isnan(text)) or str(text).strip() == "":
         return None
     raw = str(text).strip()
-    parts = raw.split("-")
     try:
-        if len(parts) == 1:
-            return dt.date(int(parts[0]), 1, 1)
-        if len(parts) == 2:
-            return dt.date(int(parts[0]), int(parts[1]), 1)
-        return dt.date.fromisoformat(raw)
+        return dataset.parse_date(raw)
     except ValueError:
         raise DataValidationError(
             [f"events: date {raw!r}: expected YYYY, YYYY-MM or YYYY-MM-DD"]
@@ -139,6 +132,11 @@ def validity(
 ) -> pd.DataFrame:
     """Every body with its dated validity and its status on the reference date.
 
+    Existence and office-holding come from the dataset's rule
+    (:func:`policingstudy.data.dataset.unit_validity`); this function adds the study's
+    decisions: an undated body is kept (and flagged), and an office held by one person
+    (:data:`HOLDER_KINDS`) counts only when its office is known to be filled on the date.
+
     Returns
     -------
     pandas.DataFrame
@@ -148,37 +146,17 @@ def validity(
     """
     when = parse_reference_date(reference_date)
     b = bodies(units)
-    ev = events.assign(_date=[event_date(x) for x in events["date"]])
-    place = {
-        str(r.unit_id): (r.jurisdiction, r.kind, r.level, r.subunit_code or "", r.locality or "")
-        for r in units.itertuples(index=False)
-    }
-
-    def same_place(a: str, b: str) -> bool:
-        return a in place and place.get(a) == place.get(b)
-
-    established = ev[ev["event"] == "established"].groupby("unit_id")["_date"].min()
-    abolished = ev[ev["event"] == "abolished"].groupby("unit_id")["_date"].min()
-    holder = ev[ev["event"] == "first_holder_took_office"].groupby("unit_id")["_date"].min()
-    born = ev[ev["event"] == "established"]
-    renamed = ev[ev["event"] == "renamed"]
-    succeeded: dict[str, dt.date] = {}
-    for u, d in zip(renamed["unit_id"], renamed["_date"], strict=True):
-        heirs = born.loc[(born["_date"] == d) & (born["unit_id"] != u), "unit_id"]
-        if d is not None and any(same_place(u, x) for x in heirs):
-            succeeded[u] = min(d, succeeded.get(u, d))
+    v = dataset.unit_validity(b, events, on=when).set_index("unit_id")
     rows = []
     for r in b.itertuples(index=False):
         u = str(r.unit_id)
-        start = established.get(u)
-        ends = [d for d in (abolished.get(u), succeeded.get(u)) if d is not None]
-        end = min(ends) if ends else None
-        first = holder.get(u)
-        if start is not None and start > when:
-            status = "not_yet"
-        elif end is not None and end <= when:
-            status = "ended"
-        elif str(r.kind) in HOLDER_KINDS and (first is None or first > when):
+        start = event_date(v.loc[u, "established"])
+        end = event_date(v.loc[u, "abolished"])
+        first = event_date(v.loc[u, "first_holder_took_office"])
+        exists, filled = v.loc[u, "exists"], v.loc[u, "office_filled"]
+        if exists is not pd.NA and not bool(exists):
+            status = "not_yet" if start is not None and start > when else "ended"
+        elif str(r.kind) in HOLDER_KINDS and (filled is pd.NA or not bool(filled)):
             status = "unfilled"
         else:
             status = "in"

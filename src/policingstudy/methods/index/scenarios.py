@@ -17,8 +17,8 @@ A scenario file (read by the data layer, passed here as text or as the parsed ma
 Validation (:func:`parse_scenarios`) refuses, with the file and the key path named: missing or
 unknown keys, duplicate ids, a label missing a language, ``borrows_from`` outside UK-EW/US/DE, an
 unknown unit or a unit that is not Kazakh (``set``), an ``add_unit`` id that already exists, an
-unknown indicator, a value that is not a number on the indicator's scale, and a ``unit_class``
-outside the classes given (or on a ``set`` change).
+unknown indicator, a value that is not a number on the indicator's scale, and, when classes are
+given, an added unit without a ``unit_class`` among them (a ``set`` change takes no class).
 
 Evaluation (:func:`evaluate_scenarios`): every scenario is scored on the *same* draws as the
 baseline (common random numbers: same weight factors, methods and coding draws; cells a scenario
@@ -136,8 +136,8 @@ def _change(
         problems.add(
             f"{key}.unit_class", unit_class, "no class on a set change (units keep theirs)"
         )
-    elif unit_class and classes is not None and unit_class not in classes:
-        problems.add(f"{key}.unit_class", unit_class, f"one of {list(classes)}")
+    elif classes is not None and actions[0] == "add_unit" and unit_class not in classes:
+        problems.add(f"{key}.unit_class", unit_class or None, f"one of {list(classes)}")
     action = actions[0]
     raw_units = item[action]
     units = [raw_units] if isinstance(raw_units, str) else raw_units
@@ -176,7 +176,8 @@ def parse_scenarios(
     units
         ``unit_id``, ``jurisdiction``.
     classes
-        Unit classes an added unit may declare (``unit_class``); None accepts any.
+        Unit classes; when given, every added unit must declare one (``unit_class``). None
+        accepts any class or none.
 
     Returns
     -------

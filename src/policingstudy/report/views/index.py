@@ -158,17 +158,24 @@ def status_table(a: ComparisonAnalysis, units: pd.DataFrame, lang: Lang) -> pd.D
     )
 
 
-def class_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
+def class_label(unit_class: str, classes: pd.DataFrame, lang: Lang) -> str:
+    """Label of a unit class from the codebook's ``unit_classes`` table ("not classified": "")."""
+    if not unit_class:
+        return t("index.class_unclassified", lang)
+    labels = dict(zip(classes["unit_class"], classes[f"label_{lang}"], strict=True))
+    return str(labels.get(unit_class, unit_class))
+
+
+def class_table(a: ComparisonAnalysis, classes: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Bodies in force per system and class (the boundary of each system)."""
     counts = a.class_counts
     out = pd.DataFrame({t("index.col_system", lang): [system_label(s, lang) for s in counts.index]})
     for c in counts.columns:
-        label = t(f"index.class_{c}", lang) if c else t("index.class_unclassified", lang)
-        out[label] = counts[c].to_numpy()
+        out[class_label(str(c), classes, lang)] = counts[c].to_numpy()
     return out
 
 
-def by_class_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
+def by_class_table(a: ComparisonAnalysis, classes: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Systems x classes: nominal index of the bodies of one class (blank: no body)."""
     if a.by_class.empty:
         return pd.DataFrame()
@@ -177,7 +184,7 @@ def by_class_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
     )
     out = pd.DataFrame({t("index.col_system", lang): [system_label(s, lang) for s in wide.index]})
     for c in wide.columns:
-        out[t(f"index.class_{c}", lang)] = wide[c].astype(float).round(1).to_numpy()
+        out[class_label(str(c), classes, lang)] = wide[c].astype(float).round(1).to_numpy()
     return out
 
 
@@ -211,7 +218,9 @@ def pairwise_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
     return out
 
 
-def body_table(a: ComparisonAnalysis, units: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+def body_table(
+    a: ComparisonAnalysis, units: pd.DataFrame, classes: pd.DataFrame, lang: Lang
+) -> pd.DataFrame:
     """Gated body scores of the bodies in force, by system then index."""
     b = a.bodies.copy()
     names = units.set_index("unit_id")[f"name_{lang}"]
@@ -221,7 +230,7 @@ def body_table(a: ComparisonAnalysis, units: pd.DataFrame, lang: Lang) -> pd.Dat
     )
     b["system"] = [system_label(s, lang) for s in b["system_id"]]
     b["name"] = [f"{u}: {names.get(u, u)}" for u in b["unit_id"]]
-    b["class"] = [t(f"index.class_{c}", lang) if c else "–" for c in b["unit_class"]]
+    b["class"] = [class_label(str(c), classes, lang) for c in b["unit_class"]]
     b["INDEX"] = b["INDEX"].astype(float).round(1)
     return localise(
         b,
