@@ -122,6 +122,10 @@ def coded_cells(
     return out.sort_values(["unit_id", "indicator_id"], kind="stable").reset_index(drop=True)
 
 
+BY_CLASS = systems.Construction("best_available", "all", "missing", "arithmetic", "dimension")
+"""Construction of the class-by-class comparison (its boundary is replaced by one class): the
+best value within the class, so that a class is compared by what it offers, not by how many
+residents the coded bodies of that class happen to cover."""
 JUDGEMENT = ("system_id", "indicator_id", "value")
 FACT = ("system_id", "indicator_id", "source_id", "value")
 
@@ -227,8 +231,8 @@ class ComparisonAnalysis:
     nominal
         Systems x (dimensions, ``INDEX``) under :data:`design.NOMINAL`.
     by_class
-        ``system``, ``unit_class``, ``index``, ``n_bodies``: the nominal construction restricted
-        to one class at a time.
+        ``system``, ``unit_class``, ``index``, ``n_bodies``: :data:`BY_CLASS` restricted to one
+        class at a time (index missing where the system has no body of the class).
     coding
         ``system, nominal, median, p05, p95`` of the coding-only draws (nominal construction).
     coding_by_fact
@@ -328,23 +332,14 @@ def compare_systems(
         name = f"class:{unit_class}"
         if name not in inputs.boundaries:
             continue
-        s = systems.score(
-            inputs,
-            systems.Construction(
-                nominal_c.system_rule,
-                name,
-                nominal_c.missing,
-                nominal_c.aggregate,
-                nominal_c.weights,
-            ),
-        )
+        s = systems.score(inputs, dataclasses.replace(BY_CLASS, boundary=name))
         counts = inputs.boundaries[name].member.sum(axis=1)
         for j, system in enumerate(inputs.system_ids):
             by_class.append(
                 {
                     "system": system,
                     "unit_class": unit_class,
-                    "index": float(s.index[0, j]),
+                    "index": float(s.index[0, j]) if counts[j] else np.nan,
                     "n_bodies": int(counts[j]),
                 }
             )

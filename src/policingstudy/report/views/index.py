@@ -30,6 +30,8 @@ GRID_COLUMNS = (
 CODING_COLUMNS = ("system", "nominal", "median", "p05", "p95")
 ROBUST = 0.9
 """An ordering "holds across the grid" when it holds in at least this share of constructions."""
+LEAN = 0.75
+"""An ordering "leans" one way when it holds in at least this share, but not in all."""
 
 
 def number_key(system_id: str) -> str:
@@ -114,10 +116,15 @@ def verdict(a: ComparisonAnalysis, model: str, lang: Lang) -> str:
         "below": f"{float(row['below']) * 100:.0f}",
         "above": f"{float(row['above']) * 100:.0f}",
     }
-    if float(row["below"]) >= ROBUST:
+    below, above = float(row["below"]), float(row["above"])
+    if below >= ROBUST:
         key = "index.verdict_below"
-    elif float(row["above"]) >= ROBUST:
+    elif above >= ROBUST:
         key = "index.verdict_above"
+    elif below >= LEAN:
+        key = "index.verdict_lean_below"
+    elif above >= LEAN:
+        key = "index.verdict_lean_above"
     else:
         key = "index.verdict_mixed"
     nums = Numbers()
@@ -213,7 +220,8 @@ def pairwise_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
     """Share of constructions (%) in which the row system scores above the column system."""
     p = (a.pairwise.reindex(index=list(SYSTEMS), columns=list(SYSTEMS)) * 100).round(0)
     names = [system_label(s, lang) for s in p.index]
-    out = pd.DataFrame(p.to_numpy(), columns=names).astype("Int64")
+    cells = [["–" if np.isnan(v) else str(int(v)) for v in row] for row in p.to_numpy(float)]
+    out = pd.DataFrame(cells, columns=names)
     out.insert(0, t("index.col_row_above_column", lang), names)
     return out
 
@@ -465,9 +473,19 @@ def population_dates(a: ComparisonAnalysis, lang: Lang) -> str:
     return "; ".join(parts)
 
 
+def leading_factors(a: ComparisonAnalysis, lang: Lang, n: int = 2) -> str:
+    """The ``n`` factors with the largest total-order Sobol index (mean over the models)."""
+    mean = a.sobol.groupby("factor", sort=False)["ST"].mean().sort_values(ascending=False)
+    names = [t(f"index.factor_{f}", lang) for f in mean.index[:n]]
+    return (
+        t("index.and_join", lang, first=names[0], second=names[1]) if len(names) > 1 else names[0]
+    )
+
+
 def text_fields(a: ComparisonAnalysis, lang: Lang) -> dict[str, str]:
     """Non-numeric fields of notebook 04's text (dates, verdicts, the nominal construction)."""
     return {
+        "leading_factors": leading_factors(a, lang),
         "reference_date": a.reference_date,
         "reference_year": a.reference_date[:4],
         "verdicts": verdicts(a, lang),
