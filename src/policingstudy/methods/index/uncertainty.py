@@ -66,6 +66,13 @@ def coding_alternatives(
     Returns
     -------
     CodingUncertainty
+
+    Notes
+    -----
+    The band draws ``v - 1``, ``v`` and ``v + 1`` with equal probability, clipped to the scale,
+    independently for every cell. Combined with a "best body" system rule it is biased upwards
+    (the best of many independently perturbed cells rises more often than it falls). For an
+    error model centred on the coded values see :mod:`~.measurement`.
     """
     candidates: dict[tuple[str, str], dict[float, float]] = {}
     sources: dict[tuple[str, str], str] = {}
