@@ -182,7 +182,7 @@ def test_fixture_is_valid(project):
             "units",
             UNIT_COLUMNS,
             {**GOOD_UNIT, "unit_class": "oversight"},
-            r"units/zz\.csv: row 1, column 'unit_class': found 'oversight'; expected one of "
+            r"units/zz\.csv: line 2, column 'unit_class': found 'oversight'; expected one of "
             r"\('external_oversight', 'police_governance', 'internal_police', 'prosecutor_court', "
             r"'complaint_channel', 'participation_forum'\)",
         ),
@@ -235,7 +235,7 @@ def test_adjudication_needs_two_independent_codings(project):
     _write(path, CODING_COLUMNS, [GOOD_CODING, {**GOOD_CODING, "coder": "adj"}])
     with pytest.raises(
         DataValidationError,
-        match=r"row 2, column 'coder': adjudication row for unit 'ZZ_UNIT', indicator 'IND01' "
+        match=r"line 3, column 'coder': adjudication row for unit 'ZZ_UNIT', indicator 'IND01' "
         r"with fewer than two independent codings",
     ):
         _validate(project)
@@ -277,26 +277,26 @@ def test_codebook_missing_language_is_named(project):
     [
         (
             [GOOD_EVENT, {**GOOD_EVENT, "date": "2016"}, GOOD_HOLDER],
-            r"events/zz\.csv: row 2, column 'event': a second 'established' event for unit "
+            r"events/zz\.csv: line 3, column 'event': a second 'established' event for unit "
             r"'ZZ_UNIT'; expected one",
         ),
         (
             [GOOD_EVENT, GOOD_HOLDER, {**GOOD_EVENT, "event": "abolished", "date": "2013-12"}],
-            r"events/zz\.csv: row 3, column 'date': abolished on '2013-12' before unit 'ZZ_UNIT' "
+            r"events/zz\.csv: line 4, column 'date': abolished on '2013-12' before unit 'ZZ_UNIT' "
             r"was established \('2014-07-01'\)",
         ),
         (
             [GOOD_EVENT, {**GOOD_HOLDER, "date": "2014-06-30"}],
-            r"row 2, column 'date': first_holder_took_office on '2014-06-30' before unit 'ZZ_UNIT'",
+            r"line 3, column 'date': first_holder_took_office on '2014-06-30' before unit 'ZZ_UNIT'",
         ),
         (
             [GOOD_EVENT, GOOD_HOLDER, {**GOOD_EVENT, "event": "office_vacant", "date": "2015"}],
-            r"row 3, column 'date': office_vacant on '2015', but the first holder of 'ZZ_UNIT' took "
+            r"line 4, column 'date': office_vacant on '2015', but the first holder of 'ZZ_UNIT' took "
             r"office on '2015-01-01'; expected a vacancy before the first holder",
         ),
         (
             [GOOD_EVENT],
-            r"units/zz\.csv: row 1, column 'kind': unit 'ZZ_UNIT' of kind 'police_commissioner' has "
+            r"units/zz\.csv: line 2, column 'kind': unit 'ZZ_UNIT' of kind 'police_commissioner' has "
             r"neither a 'first_holder_took_office' nor an 'office_vacant' event",
         ),
     ],

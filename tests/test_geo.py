@@ -143,3 +143,18 @@ def test_join_on_codes(external_dir: Path) -> None:
     assert pd.isna(allowed.set_index("code").loc["DE-BB", "x"])
     with pytest.raises(JoinError, match=r"column 'code_col' not in the data"):
         geo.join_on_codes(de, values, "code_col")
+
+
+@pytest.mark.parametrize("name", ["kz_regions_2024", "kz_regions_2018"])
+def test_kazakh_region_names_are_corrected(
+    name: str, external_dir: Path, project_root: Path
+) -> None:
+    # language review F8: the file has the Soviet "Чимкент" and a Latin i in "Солтүстiк"
+    frame = geo.boundaries(name, paths=ProjectPaths(project_root), mirror=external_dir)  # type: ignore[arg-type]
+    names = " ".join(frame["name_kk"]) + " " + " ".join(frame["name_ru"])
+    assert not any("a" <= ch.lower() <= "z" for ch in names)
+    assert "Чимкент" not in names
+    north = frame.set_index("code").loc["KZ-SEV", "name_kk"]
+    assert north.startswith("Солтүстік")  # Cyrillic і, U+0456
+    if name == "kz_regions_2024":
+        assert frame.set_index("code").loc["KZ-SHY", "name_ru"] == "Шымкент"

@@ -67,4 +67,9 @@ def test_data_appendix_groups_files_by_source():
     out = data_appendix(manifest).set_index("id")
     assert out.loc["a", "bytes"] == 15
     assert out.loc["a", "files"] == "x.shp; x.dbf"
-    assert out.loc["b", "fetched"] == "–"
+    assert out.loc["a", "fetched"] == pd.Timestamp("2026-11-26")
+    assert pd.isna(out.loc["b", "fetched"])
+    from policingstudy.report.tables import cells, with_locale
+
+    shown = cells(with_locale(out.reset_index()[["id", "fetched"]], "ru"))
+    assert shown["fetched"].tolist() == ["26 ноября 2026\u202fг.", "\u2014"]  # no 00:00:00

@@ -236,3 +236,19 @@ def test_overview_is_not_drawn_while_it_is_built(data: maps.MapData, monkeypatch
     fig.canvas.draw_idle()
     assert draws == [1]
     plt.close(fig)
+
+
+def test_kazakhstan_colour_bar_and_us_note_follow_the_locale(data: maps.MapData) -> None:
+    # language review F4: "10000 20000" had no thousands separator in kk/ru
+    fig, ax = plt.subplots()
+    maps.kz_crime_map(data.kz_regions, data.kz_crime, lang="ru", ax=ax)
+    fig.canvas.draw()
+    ticks = [tick.get_text() for tick in ax.child_axes[0].get_xticklabels() if tick.get_text()]
+    assert any("\u00a0" in tick for tick in ticks)
+    assert not any("." in tick or "," in tick for tick in ticks)
+    plt.close(fig)
+    ax = maps.us_oversight_map(data.us_states, data.us_cities, lang="ru")
+    with_agency = int((data.us_cities["n_agencies"] > 0).sum())
+    note = " ".join(text.get_text() for text in ax.texts).replace("\n", " ")
+    assert f"есть в {with_agency} из 100 крупнейших городов" in note
+    plt.close("all")

@@ -13,7 +13,7 @@ from policingstudy.report.numbers import Numbers, format_number
         (1234567, "en", None, "1,234,567"),
         (1234567, "kk", None, "1\u00a0234\u00a0567"),
         (0.8151, "ru", 3, "0,815"),
-        (-0.0399, "en", 3, "-0.040"),
+        (-0.0399, "en", 3, "\u22120.040"),
         (64.8, "kk", 1, "64,8"),
     ],
 )
@@ -48,3 +48,22 @@ def test_years_are_written_without_separators():
     assert nums.text("en") == {"first": "2013", "count": "2,013"}
     assert nums.text("ru")["first"] == "2013"
     assert nums.as_dict() == {"count": 2013, "first": 2013}
+
+
+def test_text_rounds_the_recorded_value_once_half_up():
+    # 1.45 is stored in binary as 1.4499999...; the old f-string gave "1.4" while a table
+    # rounding the same value half up gave "1.5" (language review F7)
+    nums = Numbers()
+    nums.add("p", 1.45, digits=1)
+    nums.add("q", 0.014999999, digits=1)
+    assert nums.text("en")["p"] == "1.5"
+    assert nums.text("ru")["p"] == "1,5"
+    assert nums.text("kk")["q"] == "0,0"
+
+
+def test_text_values_remember_the_number_shown():
+    nums = Numbers()
+    nums.add("n", 21)
+    shown = nums.text("ru")["n"]
+    assert shown == "21"
+    assert shown.shown == 21

@@ -7,10 +7,8 @@ import pandas as pd
 import pytest
 
 from policingstudy.core.errors import JoinError, PanelError, ParameterError
-from policingstudy.report.views import evidence_de as evidence
 from policingstudy.studies.adoption_de import (
     de_adoption_schedule,
-    estimate_adoption_effects,
     pks_land_panel,
 )
 from policingstudy.studies.params import AdoptionEvidenceParams
@@ -156,32 +154,6 @@ def _simulated_panel() -> tuple:
     pks = pd.DataFrame(rows, columns=["year", "land_code", "key", "cases", "cleared_cases"])
     schedule = de_adoption_schedule(units, events)
     return schedule, pks_land_panel(pks, schedule, years=range(2013, 2021))
-
-
-def test_estimates_recover_known_effect_and_report() -> None:
-    schedule, panel = _simulated_panel()
-    est = estimate_adoption_effects(
-        panel, y="log_cases", rng=np.random.default_rng(1), bootstrap_iterations=199
-    )
-    assert est.twfe.coef("treated") == pytest.approx(0.5, abs=0.03)
-    assert est.callaway_santanna.aggregate("simple").att == pytest.approx(0.5, abs=0.03)
-    assert est.wild_bootstrap.n_clusters == 12
-    assert est.wild_bootstrap.pvalue < 0.05
-    nums = evidence.evidence_numbers(panel, schedule, est)
-    assert nums["n_lands_used"] == 12
-    assert nums["n_never"] == 3
-    table = evidence.estimates_table([est], "ru")
-    assert list(table.columns)[0] == "Показатель"
-    assert len(table) == 2
-
-    import matplotlib.pyplot as plt
-
-    ax = evidence.event_study_plot(est, "en")
-    assert ax.get_xlabel().startswith("Years since adoption")
-    assert len(ax.get_legend().get_texts()) == 2
-    ax2 = evidence.adoption_plot(schedule, panel.years, "kk")
-    assert [t.get_text() for t in ax2.get_yticklabels()][:3] == ["DE-AA", "DE-BB", "DE-CC"]
-    plt.close("all")
 
 
 def test_mpdta_check_matches_published(mirror) -> None:  # noqa: ANN001

@@ -187,6 +187,7 @@ def _shape(name: BoundaryName, raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "KATO": "kato",
         }
         data = raw.rename(columns=columns)[[*columns.values(), "geometry"]]
+        data = _correct_kz_names(data)
     elif name == "ew_police_force_areas":
         data = raw.rename(columns={"PFA23CD": "code", "PFA23NM": "name_en"})
         data = data[["code", "name_en", "geometry"]]
@@ -215,6 +216,22 @@ def _shape(name: BoundaryName, raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             [f"{name}: {int(missing.sum())} features without code or English name"]
         )
     return data
+
+
+# Corrections of the Kazakh boundary file's names (kk/ru language review 2026-12, item F8). The
+# file gives the Soviet Russian name Чимкент for the city whose official name is Шымкент, and
+# writes Солтүстiк with a Latin i (U+0069) inside a Cyrillic word, which breaks search and
+# screen readers; Kazakh uses the Cyrillic і (U+0456).
+KZ_NAMES_RU = {"Чимкент": "Шымкент"}
+LATIN_TO_KAZAKH = str.maketrans({"i": "\u0456", "I": "\u0406"})
+
+
+def _correct_kz_names(data: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Apply :data:`KZ_NAMES_RU` and replace Latin i/I in Kazakh names by Cyrillic і/І."""
+    return data.assign(
+        name_ru=data["name_ru"].replace(KZ_NAMES_RU),
+        name_kk=data["name_kk"].map(lambda n: n.translate(LATIN_TO_KAZAKH)),
+    )
 
 
 def read_layer(source_id: str, folder: Path) -> gpd.GeoDataFrame:

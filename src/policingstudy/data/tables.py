@@ -23,6 +23,7 @@ def thesis_tables(paths: ProjectPaths) -> dict[str, pd.DataFrame]:
         "year": article["year"],
         "pages": article["pages"],
         "isbn": article["isbn"],
+        "authors_original": "; ".join(article.get("authors_original", [])),
         **{f"title_{lang}": article["title"][lang] for lang in ("en", "kk", "ru")},
         **{f"venue_{lang}": article["venue"][lang] for lang in ("en", "kk", "ru")},
     }

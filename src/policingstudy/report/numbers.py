@@ -13,16 +13,18 @@ from typing import Any
 
 from policingstudy.core.errors import PolicingStudyError
 from policingstudy.core.types import LANGS, Lang, check_option
+from policingstudy.i18n.format import FormattedNumber, integer, number
 
 MIMETYPE = "application/vnd.policingstudy.numbers+json"
 Number = int | float
 
 
-def format_number(value: Number, lang: Lang, digits: int | None = None) -> str:
-    """Format a number for running text in ``lang``.
+def format_number(value: Number, lang: Lang, digits: int | None = None) -> FormattedNumber:
+    """Format a number for running text in ``lang`` (rules of :mod:`policingstudy.i18n.format`).
 
     English uses a comma as thousands separator and a point as decimal mark; Kazakh and Russian use
-    a (non-breaking) space and a comma, as their standards prescribe.
+    a no-break space and a comma. Negative numbers take the minus sign U+2212; the value is rounded
+    once, half up (see :func:`policingstudy.i18n.format.round_half_up`).
 
     Parameters
     ----------
@@ -35,16 +37,13 @@ def format_number(value: Number, lang: Lang, digits: int | None = None) -> str:
 
     Returns
     -------
-    str
-        The formatted number.
+    FormattedNumber
+        The formatted number (a ``str`` that remembers the value shown, for plural forms).
     """
     check_option(lang, LANGS, name="lang")
     if digits is None:
         digits = 0 if isinstance(value, int) else 2
-    text = f"{value:,.{digits}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return number(value, lang, digits=digits)
 
 
 class Numbers:
@@ -61,6 +60,7 @@ class Numbers:
 
     def __init__(self) -> None:
         self._values: dict[str, Number] = {}
+        self._raw: dict[str, Number] = {}
         self._digits: dict[str, int | None] = {}
         self._years: set[str] = set()
 
@@ -86,6 +86,7 @@ class Numbers:
                 ) from None
         if isinstance(value, float) and not math.isfinite(value):
             raise PolicingStudyError(f"number {name!r}: expected a finite number, got {value}")
+        raw = value
         if isinstance(value, float) and digits is not None:
             value = round(value, digits + 2)
         if name in self._values and self._values[name] != value:
@@ -94,6 +95,7 @@ class Numbers:
                 f"{self._values[name]!r} and {value!r}"
             )
         self._values[name] = value
+        self._raw.setdefault(name, raw)
         self._digits[name] = digits
         if year:
             self._years.add(name)
@@ -106,12 +108,18 @@ class Numbers:
         """Return the numbers, sorted by name."""
         return dict(sorted(self._values.items()))
 
-    def text(self, lang: Lang) -> dict[str, str]:
-        """Return every number formatted for ``lang`` (for ``str.format`` fields)."""
+    def text(self, lang: Lang) -> dict[str, FormattedNumber]:
+        """Return every number formatted for ``lang`` (for ``str.format`` fields).
+
+        Each value is rounded once, from the value recorded (not from its stored rounding), so
+        text and tables that show the same value with the same digits agree. The results are
+        :class:`~policingstudy.i18n.format.FormattedNumber` strings, which plural references
+        in catalog texts (``{n_cities:@cities}``) read.
+        """
         return {
-            name: str(int(value))
+            name: integer(int(value), lang, grouping=False)
             if name in self._years
-            else format_number(value, lang, self._digits[name])
+            else format_number(self._raw[name], lang, self._digits[name])
             for name, value in self._values.items()
         }
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from IPython.display import Markdown
 
-from policingstudy.core.errors import OptionError
 from policingstudy.core.types import Lang
 from policingstudy.i18n import Translator, t
 from policingstudy.report.numbers import Numbers
@@ -32,14 +31,18 @@ def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any
     -------
     IPython.display.Markdown
         Displayable Markdown.
+
+    Notes
+    -----
+    Numbers are written with the CLDR rules of :mod:`policingstudy.i18n.format` and keep the value
+    they show, so a catalog text can make a noun agree with them (``{n_cities:@cities}``, see
+    :mod:`policingstudy.i18n`).
     """
     values = dict(numbers.text(lang)) if numbers is not None else {}
     values.update(fields)
     return Markdown(t(key, lang, **values))
 
 
-def heading(key: str, lang: Lang, *, level: int = 2) -> Markdown:
-    """Return the catalog text ``key`` in ``lang`` as a Markdown heading of ``level`` (1-6)."""
-    if not 1 <= level <= 6:
-        raise OptionError(f"heading level: expected 1 to 6, got {level}")
-    return Markdown(f"{'#' * level} {t(key, lang)}")
+def heading(key: str, lang: Lang, level: int = 2) -> Markdown:
+    """Return the catalog text ``key`` as a Markdown heading of ``level`` (1-6)."""
+    return Markdown(f"{'#' * max(1, min(level, 6))} {t(key, lang)}")

@@ -16,15 +16,12 @@ historical events they carry (Hamburg's 1998-2001 commission); the federal commi
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from policingstudy.core.cache import memoised
 from policingstudy.core.errors import JoinError, PanelError
 
 BodyType = str  # "parliamentary" (elected by the Landtag) or "executive" (ministry/chancellery)
@@ -223,93 +220,4 @@ def pks_land_panel(
         recoded_never=recoded,
         key=key,
         years=years_t,
-    )
-
-
-# moderndid warns when a cohort is a single Land or a pre-test matrix is singular; both are
-# expected with 16 Länder and reported through the counts and the pre-trend test instead.
-_EXPECTED_WARNINGS = (
-    "Be aware that there are some small groups",
-    "Not returning pre-test Wald statistic",
-)
-
-
-@dataclass(frozen=True)
-class AdoptionEstimates:
-    """The estimates of one outcome on an adoption panel.
-
-    Attributes
-    ----------
-    outcome
-        Outcome column.
-    event_study, twfe, callaway_santanna, wild_bootstrap
-        Results of :func:`~policingstudy.methods.causal.twfe.event_study`,
-        :func:`~policingstudy.methods.causal.twfe.twfe` (``treated``),
-        :func:`~policingstudy.methods.causal.did.att_gt` (not-yet-treated controls) and
-        :func:`~policingstudy.methods.causal.wild_bootstrap.wild_cluster_bootstrap` (Webb weights).
-    """
-
-    outcome: str
-    event_study: Any
-    twfe: Any
-    callaway_santanna: Any
-    wild_bootstrap: Any
-
-
-@memoised
-def estimate_adoption_effects(
-    panel: AdoptionPanel,
-    *,
-    y: str,
-    rng: np.random.Generator,
-    bootstrap_iterations: int = 999,
-    window: tuple[int, int] = (-4, 4),
-) -> AdoptionEstimates:
-    """Fit the event study, static TWFE, Callaway-Sant'Anna and the wild cluster bootstrap.
-
-    Callaway-Sant'Anna uses not-yet-treated controls: moderndid refuses the never-treated
-    comparison when only a few units (here three Länder) are never treated.
-
-    Parameters
-    ----------
-    panel
-        From :func:`pks_land_panel`.
-    y
-        Outcome column of ``panel.data``.
-    rng
-        Random generator for the bootstrap weights.
-    bootstrap_iterations
-        Wild cluster bootstrap draws.
-    window
-        Event-study window (endpoints binned, reference -1).
-
-    Returns
-    -------
-    AdoptionEstimates
-        The four results.
-    """
-    from policingstudy.methods.causal.did import att_gt
-    from policingstudy.methods.causal.twfe import event_study, twfe
-    from policingstudy.methods.causal.wild_bootstrap import wild_cluster_bootstrap
-
-    data = panel.data.dropna(subset=[y])
-    es = event_study(data, y=y, group="group", window=window, unit="land_code", time="year")
-    tw = twfe(data, y=y, x=["treated"], unit="land_code", time="year")
-    with warnings.catch_warnings():
-        for message in _EXPECTED_WARNINGS:
-            warnings.filterwarnings("ignore", message=message, category=UserWarning)
-        cs = att_gt(data, y=y, group="group", control="notyet", unit="land_code", time="year")
-    wb = wild_cluster_bootstrap(
-        data,
-        y=y,
-        x=["treated"],
-        test="treated",
-        rng=rng,
-        iterations=bootstrap_iterations,
-        weights="webb",
-        unit="land_code",
-        time="year",
-    )
-    return AdoptionEstimates(
-        outcome=y, event_study=es, twfe=tw, callaway_santanna=cs, wild_bootstrap=wb
     )

@@ -24,16 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from policingstudy.core.cache import memoised
 from policingstudy.core.errors import PanelError
-
-if TYPE_CHECKING:
-    from policingstudy.methods.causal.twfe import TwfeResult
 
 EW_YEARS = tuple(range(2004, 2020))
 PCC_START_YEAR = 2012  # financial year 2012/13 holds 22 November 2012
@@ -243,20 +238,3 @@ def before_after(panel: EwPanel) -> pd.DataFrame:
     table["change"] = table["after"] - table["before"]
     table["n_units"] = data.groupby(side)["pfa_code"].nunique()
     return table.reindex(["pcc_forces", "comparison"])
-
-
-@memoised
-def ew_twfe(panel: EwPanel, *, y: str = "deaths") -> TwfeResult:
-    """Fit ``y ~ treated | force + year`` (clustered by force) on the panel.
-
-    With one treatment date the coefficient equals the 2x2 difference in mean changes of
-    the PCC forces and the comparison units; its clustered standard error rests on only
-    two comparison clusters and should not be trusted.
-
-    Returns
-    -------
-    policingstudy.methods.causal.twfe.TwfeResult
-    """
-    from policingstudy.methods.causal.twfe import twfe
-
-    return twfe(panel.data, y=y, x=["treated"], unit="pfa_code", time="year")

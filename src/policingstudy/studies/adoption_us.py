@@ -20,16 +20,12 @@ department is named differently) -> its FBI ORI code(s) -> the Nix agency slug w
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
-from policingstudy.core.cache import memoised
 from policingstudy.core.errors import JoinError, PanelError
-from policingstudy.methods.causal.did import Control
 
 # UChicago primary role -> NACOLE type (De Angelis, Rosenthal & Buchner 2016): boards that
 # review, hear appeals, adjudicate, advise or supervise the department are review-focused.
@@ -342,46 +338,3 @@ def us_city_panel(
         recoded_never=recoded,
         years=years_t,
     )
-
-
-@dataclass(frozen=True)
-class UsEstimates:
-    """Event study and Callaway-Sant'Anna results of one outcome on the US panel."""
-
-    outcome: str
-    event_study: Any
-    callaway_santanna: Any
-
-
-@memoised
-def estimate_us_effects(
-    panel: UsPanel, *, y: str = "killed_per_100k", window: tuple[int, int] = (-4, 4)
-) -> UsEstimates:
-    """Fit the binned event study (reference -1) and Callaway-Sant'Anna (never-treated).
-
-    Parameters
-    ----------
-    panel
-        From :func:`us_city_panel`.
-    y
-        Outcome column.
-    window
-        Event-study window; endpoints binned.
-
-    Returns
-    -------
-    UsEstimates
-        Both results, each carrying its counts of units and rows used and dropped.
-    """
-    from policingstudy.methods.causal.did import att_gt
-    from policingstudy.methods.causal.twfe import event_study
-
-    data = panel.data
-    es = event_study(data, y=y, group="group", window=window, unit="city", time="year")
-    n_never = data.loc[data["group"] == 0, "city"].nunique()
-    control: Control = "never" if n_never >= 5 else "notyet"
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Be aware that there are some small groups")
-        warnings.filterwarnings("ignore", message="Not returning pre-test Wald statistic")
-        cs = att_gt(data, y=y, group="group", control=control, unit="city", time="year")
-    return UsEstimates(outcome=y, event_study=es, callaway_santanna=cs)

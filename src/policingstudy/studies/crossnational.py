@@ -187,3 +187,21 @@ def kz_reform_events(
 
 read_wgi_2024 = memoised(readers_crossnational.read_wgi_2024)
 """The WGI 2024 reader, shared across the language runs of a report."""
+
+
+def wgi_evidence() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """WGI panel, Kazakhstan's change over the whole period and its reform events.
+
+    Reads the external source ``wgi_2024`` and the processed ``units`` and ``events``.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        :func:`wgi_panel`, :func:`wgi_change` for KAZ, :func:`kz_reform_events`.
+    """
+    from policingstudy.studies.inputs import load, source
+
+    wgi = wgi_panel(read_wgi_2024(source("wgi_2024")))
+    change = wgi_change(wgi, code="KAZ", first=int(wgi["year"].min()), last=int(wgi["year"].max()))
+    tables = load("units", "events")
+    return wgi, change, kz_reform_events(tables["units"], tables["events"])

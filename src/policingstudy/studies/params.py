@@ -263,17 +263,27 @@ class AdoptionEvidenceParams(NotebookParams):
     Parameters
     ----------
     seed
-        Seed of the random generator (bootstrap weights and the simulation).
+        Seed of the random generator (bootstrap weights, permutations and the simulation).
     replications
         Simulated panels in the simulation study (each takes about 0.5 s).
     bootstrap_iterations
         Wild cluster bootstrap draws.
+    permutation_draws
+        Random reassignments of the adoption schedule in the randomisation tests.
+    honest_grid_points
+        Test-inversion grid of the HonestDiD relative-magnitude bounds.
     """
 
     seed: int = param(SEED, minimum=0, help="seed of the random generator")
     replications: int = param(20, minimum=1, maximum=10_000, help="simulated panels")
     bootstrap_iterations: int = param(
         999, minimum=99, maximum=99_999, help="wild cluster bootstrap draws"
+    )
+    permutation_draws: int = param(
+        999, minimum=99, maximum=99_999, help="permutations of the adoption schedule"
+    )
+    honest_grid_points: int = param(
+        100, minimum=20, maximum=1000, help="HonestDiD grid (relative magnitudes)"
     )
 
 

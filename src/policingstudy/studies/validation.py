@@ -65,3 +65,11 @@ def mpdta_check(mpdta: pd.DataFrame) -> pd.DataFrame:
 simulation_check = memoised(simulation_study)
 """The simulation study of :func:`policingstudy.methods.causal.simulation.simulation_study`,
 shared across the language runs of a report (same arguments, same result)."""
+
+
+def mpdta_published_check() -> pd.DataFrame:
+    """Read mpdta (external source ``mpdta``) and run :func:`mpdta_check` (language-free)."""
+    from policingstudy.data.readers.validation import read_mpdta
+    from policingstudy.studies.inputs import source
+
+    return mpdta_check(read_mpdta(source("mpdta")))

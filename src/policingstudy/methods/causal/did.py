@@ -30,6 +30,7 @@ from policingstudy.core.types import check_option
 Control = Literal["never", "notyet"]
 EstMethod = Literal["dr", "ipw", "reg"]
 AggregationKind = Literal["simple", "dynamic", "group", "calendar"]
+BasePeriod = Literal["varying", "universal"]
 
 _MODERNDID_CONTROL = {"never": "nevertreated", "notyet": "notyettreated"}
 _TABLE_KEY = {"dynamic": "event_time", "group": "group", "calendar": "time"}
@@ -253,7 +254,7 @@ class AttGtResult:
         Reason → ``(units, rows)`` dropped before estimation.
     pretrend_wald, pretrend_pvalue
         moderndid's Wald pre-test that all pre-treatment ATT(g,t) are zero (NaN if singular).
-    control, est_method, alpha, bootstrap_iterations
+    control, est_method, alpha, bootstrap_iterations, anticipation, base_period
         The specification.
     """
 
@@ -270,6 +271,8 @@ class AttGtResult:
     alpha: float
     bootstrap_iterations: int
     raw: Any = field(repr=False)
+    anticipation: int = 0
+    base_period: BasePeriod = "varying"
     _rng: np.random.Generator | None = field(default=None, repr=False)
 
     def aggregate(self, kind: AggregationKind) -> Aggregate:
@@ -329,6 +332,50 @@ class AttGtResult:
         )
 
 
+@dataclass(frozen=True)
+class DynamicCovariance:
+    """Dynamic (event-time) ATTs with their joint covariance, e.g. for HonestDiD.
+
+    Attributes
+    ----------
+    event_times, att
+        Event times and estimates (the universal base period's -1 - anticipation is 0 and
+        left out by the caller if needed).
+    vcov
+        ``IF' IF / n^2`` from the influence functions, as R HonestDiD's ``honest_did.AGGTEobj``.
+    """
+
+    event_times: np.ndarray
+    att: np.ndarray
+    vcov: np.ndarray
+
+
+def dynamic_covariance(result: AttGtResult, *, min_e: int, max_e: int) -> DynamicCovariance:
+    """Event-time aggregation of ``result`` between ``min_e`` and ``max_e`` and its covariance.
+
+    Parameters
+    ----------
+    result
+        From :func:`att_gt` (analytic standard errors).
+    min_e, max_e
+        Event-time window (``aggte``'s ``min_e``/``max_e``).
+
+    Returns
+    -------
+    DynamicCovariance
+    """
+    from moderndid import aggte
+
+    res = aggte(result.raw, type="dynamic", min_e=min_e, max_e=max_e, boot=False, cband=False)
+    inf = np.asarray(res.influence_func, dtype=float)
+    n = inf.shape[0]
+    return DynamicCovariance(
+        event_times=np.asarray(res.event_times).astype(int),
+        att=np.asarray(res.att_by_event, dtype=float),
+        vcov=inf.T @ inf / n / n,
+    )
+
+
 def att_gt(
     df: pd.DataFrame,
     *,
@@ -342,6 +389,8 @@ def att_gt(
     alpha: float = 0.05,
     bootstrap_iterations: int = 0,
     rng: np.random.Generator | None = None,
+    anticipation: int = 0,
+    base_period: BasePeriod = "varying",
 ) -> AttGtResult:
     """Estimate Callaway & Sant'Anna (2021) group-time average treatment effects.
 
@@ -368,6 +417,14 @@ def att_gt(
         draws, which needs ``rng``.
     rng
         Random generator for the bootstrap; required iff ``bootstrap_iterations > 0``.
+    anticipation
+        Years before adoption in which units may already react (R ``did``'s
+        ``anticipation``): the comparison period of cohort g becomes ``g - 1 - anticipation``
+        and not-yet-treated controls must be untreated until ``t + anticipation``.
+    base_period
+        ``varying`` (R ``did``'s default: each pre-period compared with the period before it)
+        or ``universal`` (every period compared with ``g - 1 - anticipation``; needed for
+        event-study plots read as in a regression and for HonestDiD).
 
     Returns
     -------
@@ -394,6 +451,11 @@ def att_gt(
 
     check_option(control, get_args(Control), name="control")
     check_option(est_method, get_args(EstMethod), name="est_method")
+    check_option(base_period, get_args(BasePeriod), name="base_period")
+    if isinstance(anticipation, bool) or not isinstance(anticipation, int) or anticipation < 0:
+        raise SpecificationError(
+            f"anticipation: expected a non-negative integer number of periods, got {anticipation!r}"
+        )
     if not 0 < alpha < 1:
         raise SpecificationError(f"alpha: expected a value in (0, 1), got {alpha}")
     if bootstrap_iterations < 0 or (bootstrap_iterations > 0) != (rng is not None):
@@ -435,6 +497,8 @@ def att_gt(
         est_method=est_method,
         control_group=_MODERNDID_CONTROL[control],
         random_state=rng if boot else None,
+        anticipation=anticipation,
+        base_period=base_period,
     )
     z = stats.norm.ppf(1 - alpha / 2)
     table = pd.DataFrame(
@@ -466,4 +530,6 @@ def att_gt(
         bootstrap_iterations=bootstrap_iterations,
         raw=raw,
         _rng=rng,
+        anticipation=anticipation,
+        base_period=base_period,
     )

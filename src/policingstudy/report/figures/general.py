@@ -8,7 +8,7 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
-from policingstudy.report.style import PALETTE
+from policingstudy.report.style import PALETTE, localise_axes
 
 
 def topic_kinds_bar(topics: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> Axes:
@@ -38,4 +38,5 @@ def topic_kinds_bar(topics: pd.DataFrame, lang: Lang, ax: Axes | None = None) ->
     ax.set_title(t("thesis.figure_title", lang))
     ax.set_xlabel(t("thesis.figure_xlabel", lang))
     ax.grid(axis="y", visible=False)
+    localise_axes(ax, lang, x="integer")
     return ax

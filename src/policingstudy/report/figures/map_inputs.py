@@ -25,11 +25,12 @@ def map_numbers(
 
 
 def data_appendix(manifest: pd.DataFrame) -> pd.DataFrame:
-    """One row per external source: citation, licence, files, total bytes, sha256, date fetched.
+    """One row per external source: citation, licence, files, total bytes, sha256, last fetched.
 
     ``manifest`` is :func:`policingstudy.data.sources.fetched_manifest` (one row per file).
     """
-    grouped = manifest.groupby("id", sort=True)
+    fetched = pd.to_datetime(manifest["fetched"]).dt.normalize()
+    grouped = manifest.assign(fetched=fetched).groupby("id", sort=True)
     return pd.DataFrame(
         {
             "id": list(grouped.groups),
@@ -40,8 +41,8 @@ def data_appendix(manifest: pd.DataFrame) -> pd.DataFrame:
             "sha256": grouped["sha256"]
             .apply(lambda s: "; ".join(h[:16] + "…" for h in s))
             .to_numpy(),
-            "fetched": grouped["fetched"]
-            .apply(lambda s: "; ".join(sorted({str(v) for v in s.dropna()})) or "–")
-            .to_numpy(),
+            # the latest day a file of the source was fetched, as a date: report.tables.show
+            # writes it in the report's language (no time of day; a missing date is a dash)
+            "fetched": grouped["fetched"].max().to_numpy(),
         }
     )

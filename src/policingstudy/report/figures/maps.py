@@ -24,6 +24,8 @@ from matplotlib.patches import Patch
 from policingstudy.core.types import Lang, check_option
 from policingstudy.data.geo import INSET_CRS, join_on_codes
 from policingstudy.i18n import Translator
+from policingstudy.i18n.format import integer
+from policingstudy.report.style import localise_axes
 from policingstudy.studies.maps import MapData
 
 if TYPE_CHECKING:
@@ -168,6 +170,7 @@ def kz_crime_map(
             **EDGE,
             legend_kwds={"label": tr("maps.kz_legend"), "orientation": "horizontal"},
         )
+        localise_axes(colour_bar, lang)  # "10 000", not "10000" (kk, ru)
         shared = data.loc[data["shared_value"]]
         if len(shared):
             shared.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="////", linewidth=0.6)
@@ -419,7 +422,13 @@ def us_oversight_map(
         ax.add_artist(_legend_below(ax, role_handles, tr("maps.us_legend_role"), -0.01, 4))
         _legend_below(ax, band_handles, tr("maps.us_legend_decade"), -0.2, 6)
         _title(ax, tr("maps.us_title"))
-        _note(ax, tr("maps.us_note"), y=-0.33)
+        with_agency = int((cities["n_agencies"] > 0).sum())
+        note = tr(
+            "maps.us_note",
+            us_cities=integer(len(cities), lang),
+            us_cities_with_agency=integer(with_agency, lang),
+        )
+        _note(ax, note, y=-0.33)
     return ax
 
 

@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import date
 from policingstudy.report.numbers import Numbers
-from policingstudy.report.style import JURISDICTION_COLOURS
-from policingstudy.report.tables import localise
+from policingstudy.report.style import JURISDICTION_COLOURS, localise_axes
+from policingstudy.report.tables import is_missing, localise, with_locale
 
 STATUS_ORDER = ("coded", "unknown", "not_applicable")
+ELLIPSIS = "\u2026"
+# survey field primary_role (spelling as in the survey, "Adjuticative" sic) -> maps.us_role_*
+SURVEY_ROLES = {"adjuticative": "adjudicative"}
+
+
+def shorten(text: object, width: int) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when cut (figure tick labels)."""
+    value = "" if is_missing(text) else str(text)
+    return value if len(value) <= width else value[: width - 1].rstrip() + ELLIPSIS
+
+
+def _labels(frame: pd.DataFrame | None, id_column: str, lang: Lang) -> dict[str, str]:
+    """Id -> name in ``lang`` (``name_<lang>`` or ``label_<lang>``); empty without a frame."""
+    if frame is None:
+        return {}
+    column = f"name_{lang}" if f"name_{lang}" in frame.columns else f"label_{lang}"
+    return dict(zip(frame[id_column], frame[column], strict=True))
+
+
+def _split_ids(cell: object) -> list[str]:
+    """The ids of a ``;``-separated cell (empty for a missing cell)."""
+    if is_missing(cell):
+        return []
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
 
 
 def coverage(units: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
@@ -49,10 +79,10 @@ def coverage(units: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_table(cov: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """Coverage with translated headers and percentages."""
+    """Coverage with translated headers and percentages (one decimal, rounded once when shown)."""
     shown = cov.assign(
         jurisdiction=[t(f"dataset.jur_{j.replace('-', '_')}", lang) for j in cov["jurisdiction"]],
-        **{f"share_{s}": (cov[f"share_{s}"] * 100).round(1) for s in STATUS_ORDER},
+        **{f"share_{s}": cov[f"share_{s}"] * 100 for s in STATUS_ORDER},
     )
     return localise(
         shown,
@@ -65,6 +95,7 @@ def coverage_table(cov: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             "share_not_applicable": "dataset.col_share_na",
         },
         lang,
+        digits={f"share_{s}": 1 for s in STATUS_ORDER},
     )
 
 
@@ -100,8 +131,9 @@ def heatmap(
         index="unit_id", columns="indicator_id", values="status", aggfunc="first"
     ).reindex(index=unit_ids, columns=ind_ids)
     if ax is None:
-        _, ax = plt.subplots(figsize=(11, 0.28 * len(unit_ids) + 2))
-    cmap = ListedColormap(["#f7fbff", "#9ecae1", "#4292c6", "#08306b"])
+        _, ax = plt.subplots(figsize=(11, 0.28 * len(unit_ids) + 4))
+    # level 0 is a visible pale blue, not the page's white; grey stays for unknown
+    cmap = ListedColormap(["#deebf7", "#9ecae1", "#4292c6", "#08306b"])
     cmap.set_bad("#d9d9d9")
     image = ax.imshow(
         values.to_numpy(),
@@ -122,14 +154,22 @@ def heatmap(
             label=t("dataset.legend_na", lang),
         )
     names = units.set_index("unit_id")[f"name_{lang}"].reindex(unit_ids)
-    ax.set_yticks(range(len(unit_ids)), [str(n)[:48] for n in names], fontsize=7)
-    ax.set_xticks(range(len(ind_ids)), ind_ids, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(unit_ids)), [shorten(n, 48) for n in names], fontsize=7)
+    labels = _labels(indicators, "indicator_id", lang)
+    ax.set_xticks(
+        range(len(ind_ids)),
+        [f"{i[-2:]} {shorten(labels.get(i, ''), 32)}".strip() for i in ind_ids],
+        rotation=90,
+        fontsize=6.5,
+    )
     ax.grid(False)
     ax.set_title(t("dataset.heatmap_title", lang))
     colorbar = ax.figure.colorbar(image, ax=ax, ticks=[0, 1, 2, 3], fraction=0.03)
     colorbar.set_label(t("dataset.heatmap_scale", lang))
+    localise_axes(colorbar.ax, lang)
     if len(na):
-        ax.legend(loc="upper right", bbox_to_anchor=(1.0, -0.08), fontsize=7, frameon=False)
+        # right of the map, above the colour bar: below the axes it would cover the tick labels
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     return ax
 
 
@@ -162,10 +202,27 @@ def timeline(events: pd.DataFrame, units: pd.DataFrame, lang: Lang, ax: Axes | N
             label=t(f"dataset.event_{event}", lang),
         )
     names = ev.drop_duplicates("unit_id").set_index("unit_id")[f"name_{lang}"]
-    ax.set_yticks(range(len(order)), [str(names[u])[:45] for u in order], fontsize=7)
+    ax.set_yticks(range(len(order)), [shorten(names[u], 45) for u in order], fontsize=7)
     ax.set_xlabel(t("dataset.year", lang))
     ax.set_title(t("dataset.timeline_title", lang))
-    ax.legend(fontsize=7, loc="lower right")
+    # the markers' colours belong to jurisdictions: grey event markers, then a colour key
+    handles: list[Artist] = [
+        Line2D([], [], linestyle="", marker=m, color="#bbbbbb", markeredgecolor="black", label=lb)
+        for m, lb in (
+            (marker, t(f"dataset.event_{event}", lang))
+            for event, marker in markers.items()
+            if (ev["event"] == event).any()
+        )
+    ]
+    handles += [
+        Patch(
+            facecolor=JURISDICTION_COLOURS.get(j, "#555"),
+            label=t(f"dataset.jur_{j.replace('-', '_')}", lang),
+        )
+        for j in sorted(ev["jurisdiction"].unique())
+    ]
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    localise_axes(ax, lang, x="year")
     return ax
 
 
@@ -175,19 +232,19 @@ def _year_fraction(dates: pd.Series) -> pd.Series:
 
 
 def units_table(units: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """Units with name, kind, level, subunit and legal basis."""
+    """Units with name, official name, kind, region and legal basis; the id in the last column."""
     shown = units.assign(
         name=units[f"name_{lang}"], kind_label=[t(f"dataset.kind_{k}", lang) for k in units["kind"]]
     )
     return localise(
         shown,
         {
-            "unit_id": "common.column_id",
             "name": "common.column_label",
             "name_original": "dataset.col_name_original",
             "kind_label": "common.column_kind",
             "subunit_code": "dataset.col_subunit",
             "legal_basis": "dataset.col_legal_basis",
+            "unit_id": "common.column_id",
         },
         lang,
     )
@@ -201,7 +258,6 @@ def reliability_table(
     labels["overall"] = t("dataset.overall", lang)
     shown = reliability.assign(
         dimension_label=[labels.get(d, d) for d in reliability["dimension"]],
-        alpha=reliability["alpha"].round(3),
     )
     return localise(
         shown,
@@ -212,20 +268,29 @@ def reliability_table(
             "n_coders": "dataset.col_n_coders",
         },
         lang,
+        digits={"alpha": 3},
     )
 
 
 def sources_appendix(sources: pd.DataFrame, used: set[str], lang: Lang) -> pd.DataFrame:
-    """Every source cited by the given set of source ids, with URL and kind."""
+    """Every source cited by the given set of source ids: citation, kind, URL, date accessed, id.
+
+    The kind is a word from the catalog (``dataset.source_kind_*``) and the date is written in the
+    language's long form; the citation stays as published.
+    """
     shown = sources[sources["source_id"].isin(used)].sort_values("source_id")
+    shown = shown.assign(
+        kind_label=[t(f"dataset.source_kind_{k}", lang) for k in shown["kind"]],
+        accessed_text=[None if is_missing(d) else date(d, lang) for d in shown["accessed"]],
+    )
     return localise(
         shown,
         {
-            "source_id": "common.column_id",
             "citation": "dataset.col_citation",
+            "kind_label": "common.column_kind",
             "url": "dataset.col_url",
-            "kind": "common.column_kind",
-            "accessed": "dataset.col_accessed",
+            "accessed_text": "dataset.col_accessed",
+            "source_id": "common.column_id",
         },
         lang,
     )
@@ -288,29 +353,31 @@ def problem_profile(
 
 
 def topic_links(units: pd.DataFrame, topics: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """Each Kazakh unit with the article topics (T01-T30) it covers."""
+    """Each Kazakh unit with the article topics (T01-T30) it covers; ids in the last columns.
+
+    A unit linked to no topic gets one row with an empty (em dash) topic.
+    """
     labels = topics.set_index("topic_id")[f"label_{lang}"]
     rows = []
     for unit in units.itertuples():
-        for topic in str(unit.topic_ids or "").split(";"):
-            topic = topic.strip()
-            if topic:
-                rows.append(
-                    {
-                        "unit_id": unit.unit_id,
-                        "name": getattr(unit, f"name_{lang}"),
-                        "topic_id": topic,
-                        "topic": labels.get(topic, ""),
-                    }
-                )
-    frame = pd.DataFrame(rows, columns=["unit_id", "name", "topic_id", "topic"])
+        found: list[str | None] = [*_split_ids(unit.topic_ids)] or [None]
+        for topic in found:
+            rows.append(
+                {
+                    "name": getattr(unit, f"name_{lang}"),
+                    "topic": None if topic is None else labels.get(topic, topic),
+                    "unit_id": unit.unit_id,
+                    "topic_id": topic,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=["name", "topic", "unit_id", "topic_id"])
     return localise(
         frame,
         {
-            "unit_id": "common.column_id",
             "name": "common.column_label",
-            "topic_id": "dataset.col_topic_id",
             "topic": "common.column_topic",
+            "unit_id": "common.column_id",
+            "topic_id": "dataset.col_topic_id",
         },
         lang,
     )
@@ -323,29 +390,39 @@ def problem_table(
     programme: pd.DataFrame,
     unit_ids: list[str],
     lang: Lang,
+    *,
+    indicators: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Problems and programme items with their indicators and the units' mean score."""
+    """Problems and programme items with their indicators and the units' mean score.
+
+    With ``indicators`` (the processed codebook table) the indicators are listed by name; their
+    ids, and the item's id, are kept in the last columns.
+    """
     profile = problem_profile(codings, links, unit_ids)
     labels = {
         **problems.set_index("problem_id")[f"label_{lang}"].to_dict(),
         **programme.set_index("item_id")[f"label_{lang}"].to_dict(),
     }
-    indicators = links.groupby("link_id")["indicator_id"].apply(lambda s: ", ".join(sorted(set(s))))
+    names = _labels(indicators, "indicator_id", lang)
+    linked = links.groupby("link_id")["indicator_id"].apply(lambda s: sorted(set(s)))
+    ids = [linked.get(i, []) for i in profile["link_id"]]
     shown = profile.assign(
         label=[labels.get(i, i) for i in profile["link_id"]],
-        indicators=[indicators.get(i, "") for i in profile["link_id"]],
-        mean_value=profile["mean_value"].astype(float).round(2),
+        indicators=["; ".join(names.get(x, x) for x in group) for group in ids],
+        indicator_ids=[", ".join(group) for group in ids],
     )
     return localise(
         shown,
         {
-            "link_id": "common.column_id",
             "label": "common.column_label",
             "indicators": "dataset.col_indicators",
             "n_values": "dataset.col_n_values",
             "mean_value": "dataset.col_mean_value",
+            "link_id": "common.column_id",
+            "indicator_ids": "dataset.col_indicator_ids",
         },
         lang,
+        digits={"mean_value": 2},
     )
 
 
@@ -356,21 +433,67 @@ def reliability_key(reliability: pd.DataFrame) -> str:
     return "dataset.reliability_text" if has_alpha else "dataset.reliability_missing"
 
 
+def _by_coder(cell: object) -> dict[str, str]:
+    """``"c1=3.0; c2=<NA>"`` -> ``{"c1": "3.0", "c2": "<NA>"}`` (the disagreements table)."""
+    pairs = [part.split("=", 1) for part in _split_ids(cell) if "=" in part]
+    return {coder.strip(): value.strip() for coder, value in pairs}
+
+
+def _coder_number(coder: str) -> str:
+    match = re.search(r"(\d+)$", coder)
+    return match.group(1) if match else coder
+
+
+def _coded_value(text: str | None) -> float | None:
+    """A coded value on the 0-3 scale, or None for a missing one (``<NA>``, ``nan``)."""
+    try:
+        value = float(text) if text is not None else float("nan")
+    except ValueError:
+        return None
+    return None if np.isnan(value) else value
+
+
 def disagreement_table(
-    disagreements: pd.DataFrame, unit_ids: list[str], lang: Lang
+    disagreements: pd.DataFrame,
+    unit_ids: list[str],
+    lang: Lang,
+    *,
+    units: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Items on which the coders differ, for the given units."""
+    """Items on which the coders differ, for the given units: one value and status column per coder.
+
+    Values are whole numbers on the 0-3 scale (a missing one is an em dash) and statuses are
+    words from the catalog. With ``units`` and ``indicators`` the rows name the unit and the
+    indicator; the ids are kept in the last columns.
+    """
     shown = disagreements[disagreements["unit_id"].isin(unit_ids)]
-    return localise(
-        shown,
+    values = [_by_coder(v) for v in shown["values"]]
+    statuses = [_by_coder(v) for v in shown["statuses"]]
+    coders = sorted({c for row in values + statuses for c in row}, key=_coder_number)
+    unit_names = _labels(units, "unit_id", lang)
+    ind_names = _labels(indicators, "indicator_id", lang)
+    out = pd.DataFrame(
         {
-            "unit_id": "common.column_id",
-            "indicator_id": "dataset.col_indicator",
-            "values": "dataset.col_values",
-            "statuses": "dataset.col_statuses",
+            t("common.column_label", lang): [unit_names.get(u, u) for u in shown["unit_id"]],
+            t("dataset.col_indicator", lang): [ind_names.get(i, i) for i in shown["indicator_id"]],
         },
-        lang,
+        index=shown.index,
     )
+    for coder in coders:
+        number = _coder_number(coder)
+        out[t("dataset.col_coder_value", lang, n=number)] = pd.Series(
+            [_coded_value(row.get(coder)) for row in values], index=shown.index, dtype="Float64"
+        )
+    for coder in coders:
+        number = _coder_number(coder)
+        out[t("dataset.col_coder_status", lang, n=number)] = [
+            t(f"dataset.status_{row[coder]}", lang) if row.get(coder) in STATUS_ORDER else None
+            for row in statuses
+        ]
+    out[t("common.column_id", lang)] = list(shown["unit_id"])
+    out[t("dataset.col_indicator_id", lang)] = list(shown["indicator_id"])
+    return with_locale(out.reset_index(drop=True), lang)
 
 
 def foreign_numbers(units: pd.DataFrame, survey: pd.DataFrame, nums: Numbers) -> Numbers:
@@ -379,6 +502,9 @@ def foreign_numbers(units: pd.DataFrame, survey: pd.DataFrame, nums: Numbers) ->
     with_body = de.loc[de["kind"] != "no_body", "subunit_code"].nunique()
     nums.add("n_de_bodies", int(with_body))
     nums.add("n_de_none", int(de.loc[de["kind"] == "no_body", "subunit_code"].nunique()))
+    if "origin" in units.columns:
+        nums.add("n_hand_coded", int((units["origin"] == "hand_coded").sum()))
+        nums.add("n_survey_units", int((units["origin"] == "uchicago_survey").sum()))
     nums.add("n_survey_agencies", len(survey))
     nums.add("n_survey_cities", int(survey["city"].nunique()) if len(survey) else 0)
     return nums
@@ -395,14 +521,20 @@ def survey_decades(survey: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> 
         _, ax = plt.subplots(figsize=(8, 3.5))
     known = survey.dropna(subset=["established_year"])
     decade = (known["established_year"].astype(int) // 10) * 10
-    table = pd.crosstab(decade, known["primary_role"].fillna("?"))
+    roles = known["primary_role"].map(_survey_role)
+    table = pd.crosstab(decade, roles)
     bottom = np.zeros(len(table))
     for i, role in enumerate(table.columns):
+        label = (
+            t("dataset.survey_role_unknown", lang)
+            if role == ""
+            else t(f"maps.us_role_{role}", lang)
+        )
         ax.bar(
             table.index.astype(str),
             table[role].to_numpy(),
             bottom=bottom,
-            label=str(role),
+            label=label,
             color=plt.get_cmap("tab10")(i),
         )
         bottom += table[role].to_numpy()
@@ -410,4 +542,13 @@ def survey_decades(survey: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> 
     ax.set_ylabel(t("dataset.survey_ylabel", lang))
     ax.set_title(t("dataset.survey_title", lang))
     ax.legend(fontsize=7, ncols=2)
+    localise_axes(ax, lang, y="integer")
     return ax
+
+
+def _survey_role(value: object) -> str:
+    """The catalog suffix of a survey role (``maps.us_role_<role>``); ``""`` when not stated."""
+    if is_missing(value) or not str(value).strip():
+        return ""
+    role = str(value).strip().lower()
+    return SURVEY_ROLES.get(role, role)

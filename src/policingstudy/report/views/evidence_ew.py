@@ -9,10 +9,10 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
-from policingstudy.methods.causal.twfe import TwfeResult
+from policingstudy.i18n.format import date
 from policingstudy.report.numbers import Numbers
+from policingstudy.report.style import localise_axes
 from policingstudy.report.tables import localise
-from policingstudy.studies.adoption_ew import EwPanel
 from policingstudy.studies.crossnational import ALL_COUNTRIES, FOCUS_INDICATORS
 
 # IOPC category -> source id of its deaths-by-force table (readers.ew.read_iopc_by_force).
@@ -86,37 +86,8 @@ def ew_deaths_plot(
     ax.set_ylabel(t("evidence_ew.deaths", lang))
     ax.set_title(t("evidence_ew.deaths_title", lang))
     ax.legend(fontsize=7, loc="upper left")
+    localise_axes(ax, lang, x="keep", y="integer")
     return ax
-
-
-def ew_estimates_table(before_after: pd.DataFrame, result: TwfeResult, lang: Lang) -> pd.DataFrame:
-    """Before/after means by group and the TWFE coefficient, with units and rows."""
-    rows = []
-    for side in ("pcc_forces", "comparison"):
-        row = before_after.loc[side]
-        rows.append(
-            {
-                "quantity": t(f"evidence_ew.label_{side}", lang),
-                "before": row["before"],
-                "after": row["after"],
-                "estimate": row["change"],
-                "ci": "",
-                "n_units": int(row["n_units"]),
-            }
-        )
-    coef = result.table.set_index("term").loc["treated"]
-    rows.append(
-        {
-            "quantity": t("evidence_ew.q_twfe", lang),
-            "before": np.nan,
-            "after": np.nan,
-            "estimate": coef["coef"],
-            "ci": f"[{coef['ci_low']:.2f}; {coef['ci_high']:.2f}]",
-            "n_units": result.n_units,
-        }
-    )
-    frame = pd.DataFrame(rows).round({"before": 2, "after": 2, "estimate": 2})
-    return localise(frame, {c: f"evidence_ew.col_{c}" for c in frame.columns}, lang)
 
 
 def wgi_plot(
@@ -176,6 +147,7 @@ def wgi_plot(
     ax.set_title(t(f"evidence_ew.wgi_{indicator}", lang), fontsize=9)
     ax.set_xlabel(t("evidence_ew.year", lang))
     ax.set_ylabel(t("evidence_ew.wgi_estimate", lang))
+    localise_axes(ax, lang, x="year")
     return ax
 
 
@@ -203,7 +175,7 @@ def kz_events_table(events: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Kazakh reform events marked on the WGI figure: date, body, event."""
     frame = pd.DataFrame(
         {
-            "date": events["date"].astype(str),
+            "date": [date(d, lang) for d in events["date"].astype(str)],
             "body": events[f"name_{lang}"],
             "event": [t(f"evidence_ew.event_{e}", lang) for e in events["event"]],
         }
@@ -215,60 +187,23 @@ def wgi_change_table(change: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Kazakhstan's WGI change between two years per indicator, with standard errors."""
     frame = change.reset_index()
     frame["indicator"] = [t(f"evidence_ew.wgi_{i}", lang) for i in frame["indicator"]]
-    frame = frame.round(2)
     cols = ["indicator", "first", "se_first", "last", "se_last", "change", "se_change"]
-    return localise(frame[cols], {c: f"evidence_ew.col_{c}" for c in cols}, lang)
+    return localise(
+        frame[cols],
+        {c: f"evidence_ew.col_{c}" for c in cols},
+        lang,
+        digits=dict.fromkeys(cols[1:], 2),
+    )
 
 
-def ew_numbers(
-    panel: EwPanel,
-    by_year: pd.DataFrame,
-    before_after: pd.DataFrame,
-    result: TwfeResult,
+def xn_numbers(
     wgi: pd.DataFrame,
     change: pd.DataFrame,
     events: pd.DataFrame,
     nums: Numbers | None = None,
 ) -> Numbers:
-    """Record the numbers quoted in the E&W and cross-national text (language-free).
-
-    Names start with ``ew_`` (England & Wales) or ``xn_`` (cross-national) so that they do
-    not collide with the German part's numbers in the same :class:`Numbers`.
-    """
+    """Record the numbers quoted in the cross-national text (names start with ``xn_``)."""
     nums = nums or Numbers()
-    data = panel.data
-    years = panel.years
-    nums.add("ew_n_forces", panel.n_units)
-    nums.add("ew_n_obs", panel.n_obs)
-    nums.add("ew_n_pcc", int(data.loc[~data["comparison"], "pfa_code"].nunique()))
-    nums.add("ew_n_comparison", int(data.loc[data["comparison"], "pfa_code"].nunique()))
-    nums.add("ew_year_first", years[0], year=True)
-    nums.add("ew_year_last", years[-1], year=True)
-    nums.add("ew_total_deaths", int(data["deaths"].sum()))
-    nums.add("ew_deaths_dropped", int(sum(panel.deaths_dropped.values())))
-    fte = data.dropna(subset=["officers_fte"])
-    nums.add("ew_fte_first", int(fte["year"].min()), year=True)
-    nums.add("ew_fte_last", int(fte["year"].max()), year=True)
-    nums.add("ew_fte_obs", len(fte))
-    rate = fte.groupby("comparison").apply(
-        lambda g: 1000.0 * g["deaths"].sum() / g["officers_fte"].sum(), include_groups=False
-    )
-    nums.add("ew_rate_pcc", float(rate.get(False, np.nan)), digits=2)
-    nums.add("ew_rate_comparison", float(rate.get(True, np.nan)), digits=2)
-    peak = by_year.loc[by_year["pcc_forces"].idxmax()]
-    nums.add("ew_peak_year", int(peak["year"]), year=True)
-    nums.add("ew_peak_deaths", int(peak["pcc_forces"]))
-    for side in ("pcc", "comparison"):
-        row = before_after.loc["pcc_forces" if side == "pcc" else "comparison"]
-        nums.add(f"ew_before_{side}", float(row["before"]), digits=2)
-        nums.add(f"ew_after_{side}", float(row["after"]), digits=2)
-    coef = result.table.set_index("term").loc["treated"]
-    nums.add("ew_twfe_coef", float(coef["coef"]), digits=2)
-    nums.add("ew_twfe_se", float(coef["se"]), digits=2)
-    nums.add("ew_twfe_ci_low", float(coef["ci_low"]), digits=2)
-    nums.add("ew_twfe_ci_high", float(coef["ci_high"]), digits=2)
-    nums.add("ew_twfe_units", result.n_units)
-    nums.add("ew_twfe_obs", result.n_obs)
     countries = wgi[wgi["code"] == ALL_COUNTRIES]
     nums.add("xn_n_countries", int(countries["n_countries"].max()))
     nums.add("xn_year_first", int(wgi["year"].min()), year=True)
