@@ -224,7 +224,7 @@ def membership(
     listed = areas if areas is not None else pd.DataFrame(columns=["system_id", "area"])
     for r in v.itertuples(index=False):
         system_areas = list(listed.loc[listed["system_id"] == r.system_id, "area"].astype(str))
-        for area in covered_areas(r.unit_id, info, v, system_areas):
+        for area in covered_areas(str(r.unit_id), info, v, system_areas):
             rows.append(
                 {
                     "system_id": r.system_id,

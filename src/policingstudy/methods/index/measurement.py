@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -311,7 +312,7 @@ def coding_model(
         levels = np.arange(float(lo), float(hi) + 1.0)
         readings: list[float] = [float(v)]
         if readings_col is not None:
-            raw = data.loc[r, readings_col]
+            raw: Any = data.loc[r, readings_col]
             if isinstance(raw, str):
                 readings = [float(x) for x in raw.split(";") if x not in ("", "nan")]
             elif raw is not None and not (isinstance(raw, float) and np.isnan(raw)):

@@ -196,8 +196,13 @@ def parse_scenarios(
         problems.add("scenarios", entries, "a list of scenario entries")
         raise DataValidationError(problems.items)
     scales = {
-        str(r.indicator_id): (float(r.scale_min), float(r.scale_max))
-        for r in indicators.itertuples(index=False)
+        str(i): (float(lo), float(hi))
+        for i, lo, hi in zip(
+            indicators["indicator_id"],
+            indicators["scale_min"],
+            indicators["scale_max"],
+            strict=True,
+        )
     }
     jurisdiction = dict(
         zip(units["unit_id"].astype(str), units["jurisdiction"].astype(str), strict=True)
@@ -377,7 +382,8 @@ def evaluate_scenarios(
     index, rank, gap = {}, {}, {}
     nominal_index, nominal_rank, nominal_gap = {}, {}, {}
     for sid, scenario in zip(ids, [None, *scenarios], strict=True):
-        vals, members = values, membership
+        vals: pd.DataFrame = values
+        members: pd.DataFrame | None = membership
         pinned: dict[tuple[str, str], float] = {}
         if scenario is not None:
             vals, members = apply_scenario(values, scenario, membership=membership, origin=origin)

@@ -92,7 +92,9 @@ def coding_alternatives(
             counts = g.groupby("_v")[coder_col].nunique()
             k = (str(key[0]), str(key[1]))
             if len(counts) > 1 and k in consensus:
-                candidates[k] = {float(v): float(c) for v, c in counts.items()}
+                candidates[k] = {
+                    float(v): float(c) for v, c in zip(counts.index, counts.to_numpy(), strict=True)
+                }
                 sources[k] = "coders"
     elif "coder_values" in codings.columns:
         for u, i, text in codings[[*ITEM, "coder_values"]].itertuples(index=False):

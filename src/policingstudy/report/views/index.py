@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -10,9 +12,10 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import number
 from policingstudy.report.numbers import Numbers
-from policingstudy.report.style import JURISDICTION_COLOURS
-from policingstudy.report.tables import localise, publish_table
+from policingstudy.report.style import JURISDICTION_COLOURS, localise_axes
+from policingstudy.report.tables import localise, publish_table, with_locale
 from policingstudy.studies.design import MODELS, ORIGIN, SYSTEMS, UNIT_CLASSES
 from policingstudy.studies.index import ComparisonAnalysis, Panel, nominal_construction
 
@@ -63,6 +66,11 @@ def coding_table(a: ComparisonAnalysis) -> pd.DataFrame:
     return out
 
 
+def records(frame: pd.DataFrame, key: str) -> dict[str, dict[Any, Any]]:
+    """``{frame[key]: {column: value}}`` (one record per row, keyed by ``key``)."""
+    return {str(k): dict(v) for k, v in frame.set_index(key).to_dict("index").items()}
+
+
 def index_numbers(a: ComparisonAnalysis, nums: Numbers | None = None) -> Numbers:
     """Numbers quoted by notebook 04 (identical in every language)."""
     nums = nums or Numbers()
@@ -72,23 +80,24 @@ def index_numbers(a: ComparisonAnalysis, nums: Numbers | None = None) -> Numbers
     nums.add("n_system_rules", int(table["system_rule"].nunique()))
     members = a.members.drop_duplicates("unit_id")
     nums.add("n_bodies", len(members))
+    coding = records(a.coding, "system")
+    by_fact = records(a.coding_by_fact, "system")
     for s in SYSTEMS:
         k = number_key(s)
         nums.add(f"n_bodies_{k}", int((members["system_id"] == s).sum()))
-        row = a.coding.set_index("system").loc[s]
+        row = coding[s]
         nums.add(f"nominal_{k}", float(row["nominal"]), digits=1)
         nums.add(f"median_{k}", float(row["median"]), digits=1)
         nums.add(f"p05_{k}", float(row["p05"]), digits=1)
         nums.add(f"p95_{k}", float(row["p95"]), digits=1)
-        fact = a.coding_by_fact.set_index("system").loc[s]
-        nums.add(f"median_by_fact_{k}", float(fact["median"]), digits=1)
+        nums.add(f"median_by_fact_{k}", float(by_fact[s]["median"]), digits=1)
         nums.add(f"median_shift_{k}", abs(float(row["median"]) - float(row["nominal"])), digits=1)
     shifts = [nums[f"median_shift_{number_key(s)}"] for s in SYSTEMS]
     nums.add("max_median_shift", float(max(shifts)), digits=1)
-    order = a.ordering.set_index("model")
+    order = records(a.ordering, "model")
     for m in MODELS:
         k = number_key(m)
-        row = order.loc[m]
+        row = order[m]
         nums.add(f"below_{k}", float(row["below"]) * 100, digits=0)
         nums.add(f"above_{k}", float(row["above"]) * 100, digits=0)
         nums.add(f"gap_min_{k}", float(row["gap_min"]), digits=1)
@@ -110,7 +119,7 @@ def index_numbers(a: ComparisonAnalysis, nums: Numbers | None = None) -> Numbers
 
 def verdict(a: ComparisonAnalysis, model: str, lang: Lang) -> str:
     """One sentence on Kazakhstan vs ``model`` across the grid (what holds, or that it does not)."""
-    row = a.ordering.set_index("model").loc[model]
+    row = records(a.ordering, "model")[model]
     fields = {
         "model": system_label(model, lang),
         "below": f"{float(row['below']) * 100:.0f}",
@@ -149,8 +158,6 @@ def status_table(a: ComparisonAnalysis, units: pd.DataFrame, lang: Lang) -> pd.D
     v["system"] = [system_label(s, lang) for s in v["system_id"]]
     v["name"] = [f"{u}: {names.get(u, u)}" for u in v["unit_id"]]
     v["reason"] = [t(f"index.status_{s}", lang) for s in v["status"]]
-    for c in ("established", "ended", "first_holder"):
-        v[c] = [str(d) if d is not None and not pd.isna(d) else "–" for d in v[c]]
     return localise(
         v,
         {
@@ -179,7 +186,7 @@ def class_table(a: ComparisonAnalysis, classes: pd.DataFrame, lang: Lang) -> pd.
     out = pd.DataFrame({t("index.col_system", lang): [system_label(s, lang) for s in counts.index]})
     for c in counts.columns:
         out[class_label(str(c), classes, lang)] = counts[c].to_numpy()
-    return out
+    return with_locale(out, lang)
 
 
 def by_class_table(a: ComparisonAnalysis, classes: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -190,9 +197,12 @@ def by_class_table(a: ComparisonAnalysis, classes: pd.DataFrame, lang: Lang) -> 
         index=list(SYSTEMS), columns=list(UNIT_CLASSES)
     )
     out = pd.DataFrame({t("index.col_system", lang): [system_label(s, lang) for s in wide.index]})
+    numeric = []
     for c in wide.columns:
-        out[class_label(str(c), classes, lang)] = wide[c].astype(float).round(1).to_numpy()
-    return out
+        label = class_label(str(c), classes, lang)
+        out[label] = wide[c].astype(float).to_numpy()
+        numeric.append(label)
+    return with_locale(out, lang, digits=dict.fromkeys(numeric, 1))
 
 
 def ordering_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
@@ -200,9 +210,7 @@ def ordering_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
     o = a.ordering.copy()
     o["model_label"] = [system_label(m, lang) for m in o["model"]]
     for c in ("below", "tied", "above"):
-        o[c] = (o[c].astype(float) * 100).round(0).astype("Int64")
-    for c in ("gap_min", "gap_median", "gap_max"):
-        o[c] = o[c].astype(float).round(1)
+        o[c] = o[c].astype(float) * 100
     cols = {
         "model_label": "index.col_model",
         "n_constructions": "index.col_n_constructions",
@@ -213,17 +221,17 @@ def ordering_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
         "gap_median": "index.col_gap_median",
         "gap_max": "index.col_gap_max",
     }
-    return localise(o, cols, lang)
+    digits = {"below": 0, "tied": 0, "above": 0, "gap_min": 1, "gap_median": 1, "gap_max": 1}
+    return localise(o, cols, lang, digits=digits)
 
 
 def pairwise_table(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
     """Share of constructions (%) in which the row system scores above the column system."""
-    p = (a.pairwise.reindex(index=list(SYSTEMS), columns=list(SYSTEMS)) * 100).round(0)
+    p = a.pairwise.reindex(index=list(SYSTEMS), columns=list(SYSTEMS)) * 100
     names = [system_label(s, lang) for s in p.index]
-    cells = [["–" if np.isnan(v) else str(int(v)) for v in row] for row in p.to_numpy(float)]
-    out = pd.DataFrame(cells, columns=names)
+    out = pd.DataFrame(p.to_numpy(float), columns=names)
     out.insert(0, t("index.col_row_above_column", lang), names)
-    return out
+    return with_locale(out, lang, digits=dict.fromkeys(names, 0))
 
 
 def body_table(
@@ -239,7 +247,6 @@ def body_table(
     b["system"] = [system_label(s, lang) for s in b["system_id"]]
     b["name"] = [f"{u}: {names.get(u, u)}" for u in b["unit_id"]]
     b["class"] = [class_label(str(c), classes, lang) for c in b["unit_class"]]
-    b["INDEX"] = b["INDEX"].astype(float).round(1)
     return localise(
         b,
         {
@@ -250,6 +257,7 @@ def body_table(
             "INDEX": "index.col_index",
         },
         lang,
+        digits={"INDEX": 1},
     )
 
 
@@ -263,16 +271,18 @@ def dimension_labels(dimensions: pd.DataFrame, lang: Lang) -> dict[str, str]:
 def nominal_table(a: ComparisonAnalysis, dimensions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Systems x (dimension scores, index) of the nominal construction, with the coding interval."""
     labels = dimension_labels(dimensions, lang)
-    n = a.nominal.astype(float).round(1)
+    n = a.nominal.astype(float)
     out = pd.DataFrame({t("index.col_system", lang): [system_label(s, lang) for s in n.index]})
     for c in n.columns[:-1]:
         out[labels.get(c, c)] = n[c].to_numpy()
     out[t("index.col_index", lang)] = n["INDEX"].to_numpy()
+    numeric = [c for c in out.columns[1:]]
     coding = a.coding.set_index("system").reindex(n.index)
     out[t("index.col_interval", lang)] = [
-        f"{lo:.1f}–{hi:.1f}" for lo, hi in zip(coding["p05"], coding["p95"], strict=True)
+        f"{number(lo, lang, digits=1)}–{number(hi, lang, digits=1)}"
+        for lo, hi in zip(coding["p05"], coding["p95"], strict=True)
     ]
-    return out
+    return with_locale(out, lang, digits=dict.fromkeys(numeric, 1))
 
 
 def coding_display(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
@@ -280,7 +290,7 @@ def coding_display(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
     c = coding_table(a)
     c["system"] = [system_label(s, lang) for s in c["system"]]
     fact = a.coding_by_fact.set_index("system")["median"]
-    c["by_fact"] = [round(float(fact[s]), 2) for s in SYSTEMS]
+    c["by_fact"] = [float(fact[s]) for s in SYSTEMS]
     return localise(
         c,
         {
@@ -292,6 +302,7 @@ def coding_display(a: ComparisonAnalysis, lang: Lang) -> pd.DataFrame:
             "by_fact": "index.col_median_by_fact",
         },
         lang,
+        digits=dict.fromkeys(("nominal", "median", "p05", "p95", "by_fact"), 1),
     )
 
 
@@ -360,6 +371,7 @@ def specification_curve(a: ComparisonAnalysis, lang: Lang, ax: Axes | None = Non
     choices.set_ylim(len(rows) - 0.5, -0.5)
     choices.set_xlabel(t("index.axis_constructions", lang))
     choices.tick_params(axis="x", labelbottom=False, bottom=False)
+    localise_axes(ax, lang, x="keep")
     return ax
 
 
@@ -385,6 +397,7 @@ def sobol_bar(a: ComparisonAnalysis, lang: Lang, ax: Axes | None = None) -> Axes
     ax.set_xticks(x + width * (len(factors) - 1) / 2, [system_label(m, lang) for m in models])
     ax.set_ylabel(t("index.axis_sobol", lang))
     ax.legend(fontsize=7, ncol=3)
+    localise_axes(ax, lang)
     return ax
 
 
@@ -399,10 +412,11 @@ def panel_chart(panel: Panel, lang: Lang, ax: Axes | None = None) -> Axes:
         _, ax = plt.subplots(figsize=(8, 3.6))
     for system in SYSTEMS:
         sub = s[s["system"] == system]
-        rng = sub.groupby("year")["index"].quantile([0.25, 0.75]).unstack()
+        by_year = sub.groupby("year")["index"]
+        low, high = by_year.quantile(0.25), by_year.quantile(0.75)
         nominal = sub[sub["construction"] == panel.nominal].set_index("year")["index"]
         colour = JURISDICTION_COLOURS[system]
-        ax.fill_between(rng.index, rng[0.25], rng[0.75], color=colour, alpha=0.15, linewidth=0)
+        ax.fill_between(low.index, low, high, color=colour, alpha=0.15, linewidth=0)
         ax.plot(
             nominal.index,
             nominal.to_numpy(dtype=float),
@@ -418,6 +432,7 @@ def panel_chart(panel: Panel, lang: Lang, ax: Axes | None = None) -> Axes:
     ax.set_xlabel(t("index.axis_year", lang))
     ax.legend(fontsize=7, ncol=4, loc="lower center")
     ax.set_title(t("index.panel_title", lang))
+    localise_axes(ax, lang, x="year")
     return ax
 
 
@@ -445,6 +460,7 @@ def dimension_profiles(
     ax.set_ylabel(t("index.axis_score", lang))
     ax.set_title(t("index.profiles_title", lang))
     ax.legend(fontsize=7, loc="lower left")
+    localise_axes(ax, lang)
     return ax
 
 

@@ -10,9 +10,11 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import number
 from policingstudy.report.numbers import Numbers
-from policingstudy.report.tables import localise, publish_table
-from policingstudy.report.views.index import number_key, system_label
+from policingstudy.report.style import localise_axes
+from policingstudy.report.tables import localise, publish_table, with_locale
+from policingstudy.report.views.index import number_key, records, system_label
 from policingstudy.studies.design import MODELS
 from policingstudy.studies.scenarios import BASELINE, ScenarioAnalysis
 
@@ -58,32 +60,39 @@ def scenario_numbers(a: ScenarioAnalysis, nums: Numbers | None = None) -> Number
     nums.add("n_constructions", a.n_constructions)
     nums.add("n_draws", a.n_draws)
     nums.add("n_no_effect", sum(is_control(a, s.id) for s in a.scenarios))
-    change = a.change.set_index("scenario")
-    nominal = a.nominal.set_index("scenario")
-    passes = a.passes.set_index(["scenario", "model"])
+    change = records(a.change, "scenario")
+    nominal = records(a.nominal, "scenario")
+    passes = {
+        (str(s), str(m)): {"above": above, "passes": passed}
+        for s, m, above, passed in zip(
+            a.passes["scenario"],
+            a.passes["model"],
+            a.passes["above"],
+            a.passes["passes"],
+            strict=True,
+        )
+    }
     for sid in [BASELINE, *(s.id for s in a.scenarios)]:
-        nums.add(f"index_{sid}", float(nominal.loc[sid, "index"]), digits=1)
-        nums.add(f"p05_{sid}", float(nominal.loc[sid, "p05"]), digits=1)
-        nums.add(f"p95_{sid}", float(nominal.loc[sid, "p95"]), digits=1)
+        for stat in ("index", "p05", "p95"):
+            nums.add(f"{stat}_{sid}", float(nominal[sid][stat]), digits=1)
         for m in MODELS:
             k = number_key(m)
-            nums.add(f"above_{sid}_{k}", float(passes.loc[(sid, m), "above"]) * 100, digits=0)
+            nums.add(f"above_{sid}_{k}", float(passes[(sid, m)]["above"]) * 100, digits=0)
             if sid != BASELINE:
-                nums.add(f"passes_{sid}_{k}", float(passes.loc[(sid, m), "passes"]) * 100, digits=0)
+                nums.add(f"passes_{sid}_{k}", float(passes[(sid, m)]["passes"]) * 100, digits=0)
         if sid != BASELINE:
             for stat in ("min", "median", "max"):
-                nums.add(f"change_{stat}_{sid}", float(change.loc[sid, stat]), digits=1)
+                nums.add(f"change_{stat}_{sid}", float(change[sid][stat]), digits=1)
     top = top_scenario(a)
     for stat in ("min", "median", "max"):
-        nums.add(f"top_change_{stat}", float(change.loc[top, stat]), digits=1)
+        nums.add(f"top_change_{stat}", float(change[top][stat]), digits=1)
     for m in MODELS:
         k = number_key(m)
-        nums.add(f"top_passes_{k}", float(passes.loc[(top, m), "passes"]) * 100, digits=0)
-        nums.add(f"top_above_{k}", float(passes.loc[(top, m), "above"]) * 100, digits=0)
-        nums.add(f"base_above_{k}", float(passes.loc[(BASELINE, m), "above"]) * 100, digits=0)
-    nums.add("top_index", float(nominal.loc[top, "index"]), digits=1)
-    nums.add("top_p05", float(nominal.loc[top, "p05"]), digits=1)
-    nums.add("top_p95", float(nominal.loc[top, "p95"]), digits=1)
+        nums.add(f"top_passes_{k}", float(passes[(top, m)]["passes"]) * 100, digits=0)
+        nums.add(f"top_above_{k}", float(passes[(top, m)]["above"]) * 100, digits=0)
+        nums.add(f"base_above_{k}", float(passes[(BASELINE, m)]["above"]) * 100, digits=0)
+    for stat in ("index", "p05", "p95"):
+        nums.add(f"top_{stat}", float(nominal[top][stat]), digits=1)
     contrib = a.contributions[a.contributions["scenario"] == top]
     if len(contrib):
         best = contrib.sort_values("points", ascending=False, kind="stable").iloc[0]
@@ -126,31 +135,33 @@ def definition_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
 
 def passes_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
     """Per scenario: change across the grid; how often Kazakhstan is above or passes each model."""
-    change = a.change.set_index("scenario")
+    change = records(a.change, "scenario")
     p = a.passes.set_index(["scenario", "model"])
     ids = [BASELINE, *(s.id for s in a.scenarios)]
     out = pd.DataFrame({t("scenarios.col_label", lang): [scenario_label(a, i, lang) for i in ids]})
     out[t("scenarios.col_change", lang)] = [
-        f"{change.loc[i, 'median']:.1f} ({change.loc[i, 'min']:.1f}…{change.loc[i, 'max']:.1f})"
+        f"{number(change[i]['median'], lang, digits=1)} "
+        f"({number(change[i]['min'], lang, digits=1)}…"
+        f"{number(change[i]['max'], lang, digits=1)})"
         for i in ids
     ]
+    above = p["above"].astype(float) * 100
+    passes = p["passes"].astype(float) * 100
+    shares = []
     for m in MODELS:
         name = system_label(m, lang)
-        out[t("scenarios.col_above", lang, model=name)] = [
-            round(float(p.loc[(i, m), "above"]) * 100) for i in ids
-        ]
-        out[t("scenarios.col_passes", lang, model=name)] = [
-            "–" if i == BASELINE else str(round(float(p.loc[(i, m), "passes"]) * 100)) for i in ids
-        ]
-    return out
+        above_col = t("scenarios.col_above", lang, model=name)
+        passes_col = t("scenarios.col_passes", lang, model=name)
+        out[above_col] = [above[(i, m)] for i in ids]
+        out[passes_col] = [np.nan if i == BASELINE else passes[(i, m)] for i in ids]
+        shares += [above_col, passes_col]
+    return with_locale(out, lang, digits=dict.fromkeys(shares, 0))
 
 
 def nominal_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
     """Kazakhstan's index under the nominal construction with the coding interval, and its rank."""
     n = a.nominal.copy()
     n["label"] = [scenario_label(a, i, lang) for i in n["scenario"]]
-    for c in ("index", "p05", "p95"):
-        n[c] = n[c].astype(float).round(1)
     n["rank"] = n["rank"].astype("Int64")
     cols = {
         "label": "scenarios.col_label",
@@ -159,7 +170,7 @@ def nominal_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
         "p95": "scenarios.col_p95",
         "rank": "scenarios.col_rank",
     }
-    return localise(n, cols, lang)
+    return localise(n, cols, lang, digits={"index": 1, "p05": 1, "p95": 1})
 
 
 def contribution_table(a: ScenarioAnalysis, indicators: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -173,13 +184,12 @@ def contribution_table(a: ScenarioAnalysis, indicators: pd.DataFrame, lang: Lang
     )
     c["label"] = [scenario_label(a, i, lang) for i in c["scenario"]]
     c["indicator"] = [f"{i}: {names.get(i, i)}" for i in c["indicator_id"]]
-    c["points"] = c["points"].astype(float).round(1)
     cols = {
         "label": "scenarios.col_label",
         "indicator": "scenarios.col_indicator",
         "points": "scenarios.col_points",
     }
-    return localise(c, cols, lang)
+    return localise(c, cols, lang, digits={"points": 1})
 
 
 def change_chart(a: ScenarioAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
@@ -199,6 +209,7 @@ def change_chart(a: ScenarioAnalysis, lang: Lang, ax: Axes | None = None) -> Axe
     ax.invert_yaxis()
     ax.set_xlabel(t("scenarios.axis_change", lang))
     ax.set_title(t("scenarios.chart_title", lang))
+    localise_axes(ax, lang)
     return ax
 
 
