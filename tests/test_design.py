@@ -186,3 +186,13 @@ def test_the_study_classes_are_the_codebook_classes(dataset_tables) -> None:  # 
     assert set(design.UNIT_CLASSES) == set(dataset_tables["unit_classes"]["unit_class"])
     for classes in design.BOUNDARIES.values():
         assert set(classes) <= set(design.UNIT_CLASSES)
+
+
+def test_units_never_coded_are_not_in_the_index() -> None:
+    codings = pd.DataFrame({"unit_id": [u for u in UNITS["unit_id"] if u != "US_OAK"]})
+    marked = design.mark_coded(UNITS, codings)
+    v = design.validity(marked, EVENTS, reference_date="2025-01-01").set_index("unit_id")
+    assert v.loc["US_OAK", "status"] == "uncoded"
+    assert v.loc["US_SF", "status"] == "in"
+    m = design.membership(marked, EVENTS, reference_date="2025-01-01")
+    assert "US_OAK" not in set(m["unit_id"])

@@ -76,7 +76,7 @@ RESIDUAL_COVERAGE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "UK_PCC": (("mayor_pcc",), ("E23000034",)),
 }
 """``unit_id: (kinds whose areas it does not cover, areas it never covers)``."""
-STATUSES = ("in", "not_yet", "ended", "unfilled")
+STATUSES = ("in", "not_yet", "ended", "unfilled", "uncoded")
 
 
 def parse_reference_date(value: str | dt.date) -> dt.date:
@@ -120,6 +120,16 @@ def bodies(units: pd.DataFrame) -> pd.DataFrame:
     return units[keep]
 
 
+def mark_coded(units: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
+    """``units`` with a ``coded`` column: whether the unit has at least one coding row.
+
+    A unit recorded for another analysis but never coded on the codebook (e.g. a predecessor
+    body dated for an adoption panel) is not part of the index: :func:`validity` marks it
+    ``uncoded``.
+    """
+    return units.assign(coded=units["unit_id"].isin(set(codings["unit_id"])))
+
+
 def has_classes(units: pd.DataFrame) -> bool:
     """Whether the units carry a ``unit_class`` for every body."""
     if "unit_class" not in units.columns:
@@ -134,8 +144,9 @@ def validity(
 
     Existence and office-holding come from the dataset's rule
     (:func:`policingstudy.data.dataset.unit_validity`); this function adds the study's
-    decisions: an undated body is kept (and flagged), and an office held by one person
-    (:data:`HOLDER_KINDS`) counts only when its office is known to be filled on the date.
+    decisions: an undated body is kept (and flagged), an office held by one person
+    (:data:`HOLDER_KINDS`) counts only when its office is known to be filled on the date, and a
+    unit with no coding (``coded`` column of :func:`mark_coded`, when present) is ``uncoded``.
 
     Returns
     -------
@@ -154,7 +165,9 @@ def validity(
         end = event_date(v.loc[u, "abolished"])
         first = event_date(v.loc[u, "first_holder_took_office"])
         exists, filled = v.loc[u, "exists"], v.loc[u, "office_filled"]
-        if exists is not pd.NA and not bool(exists):
+        if "coded" in b.columns and not bool(getattr(r, "coded", True)):
+            status = "uncoded"
+        elif exists is not pd.NA and not bool(exists):
             status = "not_yet" if start is not None and start > when else "ended"
         elif str(r.kind) in HOLDER_KINDS and (filled is pd.NA or not bool(filled)):
             status = "unfilled"

@@ -67,6 +67,7 @@ def prepare_systems(
     by_class: bool = False,
 ) -> tuple[systems.SystemInputs, dict[str, pd.DataFrame], pd.DataFrame]:
     """Prepared inputs of the grid on the reference date, the memberships and the areas."""
+    units = design.mark_coded(units, codings)
     areas = design.area_table(units, events, population, reference_date=reference_date)
     members = design.boundary_memberships(
         units, events, reference_date=reference_date, areas=areas, by_class=by_class
@@ -374,7 +375,7 @@ def compare_systems(
     )
     return ComparisonAnalysis(
         when.isoformat(),
-        design.validity(units, events, reference_date=when),
+        design.validity(design.mark_coded(units, codings), events, reference_date=when),
         all_members,
         design.has_classes(units),
         design.class_counts(all_members),
@@ -443,7 +444,7 @@ def yearly_panel(
         grid = grid_of(inputs, covered=population is not None)
         table = systems.run_grid(inputs, grid).table.drop(columns="body")
         sys_tables.append(table.assign(year=day.year))
-        v = design.validity(units, events, reference_date=day)
+        v = design.validity(design.mark_coded(units, codings), events, reference_date=day)
         scored = body_scores(inputs, members["all"], units).set_index("unit_id")["INDEX"]
         body_tables.append(
             pd.DataFrame(

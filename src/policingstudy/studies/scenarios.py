@@ -183,6 +183,7 @@ def scenarios_across_grid(
 ) -> ScenarioAnalysis:
     """Score the baseline and every scenario on every construction of the grid."""
     when = design.parse_reference_date(reference_date)
+    units = design.mark_coded(units, codings)
     areas = design.area_table(units, events, population, reference_date=when)
     members = design.boundary_memberships(units, events, reference_date=when, areas=areas)
     classified = design.has_classes(units)
