@@ -401,3 +401,28 @@ def test_a_read_only_reports_folder_is_reported_before_the_build(project, capsys
         reports.chmod(0o755)
     assert "is not writable" in capsys.readouterr().err
     assert _files_under(project / "data" / "processed") == []
+
+
+def test_pdf_reports_have_kazakh_text_every_section_and_page_numbers(project, capsys):
+    import pypdf
+
+    from policingstudy.run.pages import headings
+
+    assert _run(project, "--pdf") == 0
+    assert "PDF file(s)" in capsys.readouterr().out
+    for lang in ("en", "kk", "ru"):
+        assert (project / "reports" / lang / "01_thesis_overview.pdf").is_file()
+    combined = project / "reports" / "kk" / "policingstudy.pdf"
+    reader = pypdf.PdfReader(combined)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert set("әғқңөұүі") <= set(text)  # Kazakh letters render (embedded font)
+    html = (project / "reports" / "kk" / "01_thesis_overview.html").read_text(encoding="utf-8")
+    for _, _, title in headings(html):
+        assert " ".join(title.split()) in " ".join(text.split()), title
+    assert f"1 / {len(reader.pages)}" in reader.pages[0].extract_text()
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert any("DejaVu" in f for f in fonts), fonts

@@ -83,7 +83,7 @@ def project(tmp_path):
 
 
 def _validate(root):
-    return validate_all(ProjectPaths(root))
+    return validate_all(ProjectPaths(root), survey=False)
 
 
 def test_fixture_is_valid(project):

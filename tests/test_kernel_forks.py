@@ -163,3 +163,20 @@ def test_dying_kernel_fails_only_its_notebook_at_once(project, forked):
     assert status["01_probe"].status == "ok"
     assert status["00_dies"].status == "failed"
     assert "DeadKernelError" in status["00_dies"].error or "died" in status["00_dies"].error
+
+
+def test_modules_the_notebooks_import_start_no_threads_before_a_fork():
+    """The fork helper preloads these modules: none may import polars (threads) or the inline
+    backend at import time, or the helper refuses to serve and every kernel starts slowly."""
+    from policingstudy.run.forks import NOT_BEFORE_FORK
+    from tests.helpers import ROOT
+
+    modules = notebook_modules(ProjectPaths(ROOT))
+    script = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}:\n    importlib.import_module(m)\n"
+        f"print(sorted(n for n in {list(NOT_BEFORE_FORK)!r} if n in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

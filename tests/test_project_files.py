@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import tomllib
-from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
@@ -84,66 +82,6 @@ def test_ci_runs_exactly_the_readme_install_and_test_commands():
         assert command in quick and command in ci
     test_command = next(ln for ln in quick if ln.startswith("python -m pytest"))
     assert ci[-1] == test_command
-
-
-LAYERS = {
-    "errors": 1,
-    "types": 1,
-    "paths": 2,
-    "params": 2,
-    "codebook": 2,
-    "i18n": 2,
-    "notebook_params": 2,
-    "io": 3,
-    "sources": 3,
-    "schemas": 3,
-    "readers": 3,
-    "tables": 4,
-    "geo": 4,
-    "thesis": 4,
-    "dataset": 4,
-    "scenario_data": 5,
-    "survey": 4,
-    "analysis": 5,
-    "report": 6,
-    "pipeline": 7,
-    "runinfo": 7,
-    "runner": 7,
-    "cli": 7,
-    "testing": 7,
-}
-
-
-def _module_layer(path: Path) -> tuple[str, int]:
-    rel = path.relative_to(ROOT / "src" / "policingstudy").with_suffix("")
-    top = rel.parts[0]
-    return top, LAYERS.get(top, 0)
-
-
-def test_imports_go_one_way():
-    """A module imports only from its own layer or layers above it (STYLE.md)."""
-    bad = []
-    for path in sorted((ROOT / "src" / "policingstudy").rglob("*.py")):
-        top, layer = _module_layer(path)
-        if not layer:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            for name in names:
-                parts = name.split(".")
-                if parts[0] != "policingstudy" or len(parts) < 2:
-                    continue
-                target = LAYERS.get(parts[1], 0)
-                if target > layer:
-                    bad.append(
-                        f"{path.relative_to(ROOT)} ({top}, layer {layer}) imports {name} "
-                        f"(layer {target})"
-                    )
-    assert not bad, "\n".join(bad)
 
 
 def test_notebooks_keep_no_outputs_and_define_no_functions():

@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--timeout", type=float, default=600, help="time limit of one notebook run, in seconds"
     )
+    report.add_argument(
+        "--pdf",
+        action="store_true",
+        default=None,
+        help="also write PDFs: one per report and reports/<lang>/policingstudy.pdf "
+        "(default: $POLICINGSTUDY_PDF=1)",
+    )
 
     sub.add_parser("list", parents=[root], help="notebooks and their parameters")
     sub.add_parser("build", parents=[root], help="validate data/raw and write data/processed")
@@ -174,8 +181,9 @@ def _fast_notebook_imports() -> None:
 def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
     from policingstudy.data import sources
     from policingstudy.data.build import BUILD_SOURCES, build
+    from policingstudy.run.pdf import PDF_ENV
     from policingstudy.run.plan import parse_override, plan
-    from policingstudy.run.runner import Progress, check_writable, run
+    from policingstudy.run.runner import Progress, check_writable, run, write_pdfs
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs: expected a positive integer, got {args.jobs}")
@@ -206,6 +214,11 @@ def _cmd_report(paths: ProjectPaths, args: argparse.Namespace) -> int:
             used_files=used,
         )
     print("\n".join(summary.lines()))
+    pdf = args.pdf if args.pdf is not None else os.environ.get(PDF_ENV, "0") == "1"
+    if pdf:
+        _say("writing PDFs ...")
+        written = write_pdfs(paths, dict.fromkeys(job.lang for job in jobs))
+        print(f"wrote {len(written)} PDF file(s)")
     if summary.failed:
         for r in summary.failed:
             where = f" cell {r.cell}" if r.cell is not None else ""

@@ -15,19 +15,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from policingstudy.core.errors import DataValidationError
 from policingstudy.core.hashing import code_digest, library_versions, stamp, tree_digest
 from policingstudy.core.io import write_text
 from policingstudy.core.paths import ProjectPaths
+from policingstudy.data.audit import decisive_cells, load_audit
 from policingstudy.data.dataset import ADJUDICATOR, load_dataset
+from policingstudy.data.practice_tables import practice_tables
 from policingstudy.data.readers.de import read_pks_years
+from policingstudy.data.readers.practice import PRACTICE_SOURCES, read_practice_measures
 from policingstudy.data.readers.us import read_oversight_agencies
 from policingstudy.data.sources import load_registry, locate
 from policingstudy.data.survey import load_mapping, survey_units
 from policingstudy.data.tables import thesis_tables, write_tables
-from policingstudy.methods.reliability import alpha_by_group, disagreements, reconcile
+from policingstudy.methods.reliability import (
+    coder_bias,
+    disagreements,
+    reconcile,
+    reliability_table,
+)
 
 SURVEY_SOURCE = "us_oversight_agencies"
 BUILD_SOURCES: tuple[str, ...] = (SURVEY_SOURCE,)
@@ -67,6 +76,9 @@ def survey_agencies(paths: ProjectPaths, mirror: Path | None) -> pd.DataFrame:
 
 
 PRIMARY_CODER = "c1"
+RELIABILITY_SEED = 20261203
+RELIABILITY_BOOTSTRAP = 1000
+"""Bootstrap replicates (items resampled) of the reliability intervals, with a fixed seed."""
 
 
 def dataset_tables(
@@ -101,10 +113,23 @@ def dataset_tables(
     independent = by_coder[by_coder["coder"] != ADJUDICATOR]
     with_dim = independent.merge(dims, on="indicator_id", how="left")
     double = with_dim.groupby(["unit_id", "indicator_id"])["coder"].transform("nunique") >= 2
-    reliability = alpha_by_group(
-        with_dim[double].rename(columns={"dimension_id": "dimension"}), "dimension"
-    ).sort_values("dimension", key=lambda s: s.eq("overall"), kind="stable", ignore_index=True)
+    jurisdiction = units.set_index("unit_id")["jurisdiction"]
+    pairs = with_dim[double].rename(columns={"dimension_id": "dimension"})
+    pairs = pairs.assign(jurisdiction=pairs["unit_id"].map(jurisdiction))
+    reliability = reliability_table(
+        pairs,
+        by=["jurisdiction", "dimension"],
+        n_boot=RELIABILITY_BOOTSTRAP,
+        rng=np.random.default_rng(RELIABILITY_SEED),
+    )
+    bias = coder_bias(pairs, first=PRIMARY_CODER, second="c2", by="jurisdiction")
     consensus = reconcile(by_coder, primary_coder=PRIMARY_CODER, adjudicator=ADJUDICATOR)
+    audit = load_audit(
+        paths.dataset,
+        units=set(data["units"]["unit_id"]),
+        indicators=set(data["indicators"]["indicator_id"]),
+    )
+    decisive = decisive_cells(consensus, units, events, data["indicators"], data["sources"], audit)
     indicators = data["indicators"].merge(
         data["dimensions"][["dimension_id", "label_en", "label_kk", "label_ru"]].rename(
             columns=lambda c: c.replace("label_", "dimension_label_")
@@ -122,6 +147,8 @@ def dataset_tables(
         "codings_by_coder": by_coder,
         "codings": consensus.reset_index(drop=True),
         "reliability": reliability,
+        "coder_bias": bias,
+        "decisive_cells": decisive,
         "disagreements": disagreements(independent).reset_index(drop=True),
         "sources": data["sources"],
         "thesis_links": data["thesis_links"],
@@ -153,6 +180,14 @@ def validate_all(
     """
     tables = thesis_tables(paths)
     tables.update(dataset_tables(paths, mirror, survey=survey))
+    tables.update(
+        practice_tables(
+            paths.dataset,
+            problem_ids=set(tables["thesis_problems"]["problem_id"]),
+            source_ids=set(load_registry(paths)),
+            sources=tables["sources"],
+        )
+    )
     return tables
 
 
@@ -184,6 +219,14 @@ EXTERNAL_TABLES: tuple[ExternalTable, ...] = (
         tuple(f"de_pks_laender_{y}" for y in PKS_YEARS),
         _pks,
         read_pks_years.__module__,
+    ),
+    # WJP, V-Dem, Fariss, PTS, QoG, EU-SILC and WGI as one tidy country x year x measure table
+    # (about 4 s to read).
+    ExternalTable(
+        "practice_measures",
+        PRACTICE_SOURCES,
+        read_practice_measures,
+        read_practice_measures.__module__,
     ),
 )
 

@@ -115,6 +115,8 @@ def _texts(entry: dict[str, Any], key: str, where: str, problems: list[str]) -> 
 
 
 LEVEL_KEYS = (*LANGS, "checklist", "facts")
+BASES = ("law", "practice")
+"""What an indicator scores: the law as written (de jure) or what is done (de facto)."""
 ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -267,6 +269,12 @@ def load_codebook(path: Path) -> Codebook:
         direction = str(entry.get("direction", "+"))
         if direction not in {"+", "-"}:
             problems.append(f"{where}: direction: found {direction!r}; expected '+' or '-'")
+        basis = str(entry.get("basis", ""))
+        if basis not in BASES:
+            problems.append(
+                f"{where}: basis: found {basis!r}; expected one of {BASES} (what the indicator "
+                "scores: the law as written, or what the body does in practice)"
+            )
         inds.append(
             {
                 "indicator_id": entry.get("id"),
@@ -276,6 +284,7 @@ def load_codebook(path: Path) -> Codebook:
                 "scale_min": lo,
                 "scale_max": hi,
                 "direction": direction,
+                "basis": basis,
                 "applies_to": str(entry.get("applies_to", "")),
                 **anchors,
                 "references": ";".join(entry.get("references", [])),

@@ -595,9 +595,10 @@ def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[s
         "events": _strip(events, EVENT_COLUMNS).sort_values(
             ["unit_id", "date", "event"], ignore_index=True
         ),
-        "codings_by_coder": _strip(codings, CODING_COLUMNS).sort_values(
-            ["unit_id", "indicator_id", "coder"], ignore_index=True
-        ),
+        "codings_by_coder": _strip(
+            codings.rename(columns={"_file": "file", "_row": "line"}),
+            [*CODING_COLUMNS, "file", "line"],
+        ).sort_values(["unit_id", "indicator_id", "coder"], ignore_index=True),
         "sources": _strip(sources, SOURCE_COLUMNS).sort_values("source_id", ignore_index=True),
         "dimensions": codebook.dimensions,
         "indicators": indicators,

@@ -66,6 +66,11 @@ TABLES: tuple[str, ...] = (
     "pks_laender",
     "indicator_checklist",
     "unit_classes",
+    "coder_bias",
+    "decisive_cells",
+    "practice_measures",
+    "problem_measures",
+    "kz_trust_figures",
 )
 """Names of the processed tables ``policingstudy build`` writes (a test keeps this list true)."""
 

@@ -27,7 +27,8 @@ independent coding: leave them out of :func:`alpha_by_group` and :func:`disagree
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import get_args
+from dataclasses import dataclass
+from typing import Literal, get_args
 
 import krippendorff
 import numpy as np
@@ -332,3 +333,240 @@ def sample_items(
         n = int(np.ceil(share * len(g)))
         picked += sorted(rng.choice(g.index.to_numpy(), size=n, replace=False).tolist())
     return ordered.loc[sorted(picked)].reset_index(drop=True)
+
+
+# -- alpha with every disagreement counted, bootstrap intervals, coder bias ------------------------
+
+AlphaVariant = Literal["values", "status"]
+STATUS_CODES = {"unknown": 100.0, "not_applicable": 101.0}
+"""Codes of the two non-value judgments in the status variant (outside any 0-3 scale)."""
+
+
+def judgments(
+    codings: pd.DataFrame, variant: AlphaVariant, *, value_col: str = "value"
+) -> pd.Series:
+    """Each coder's judgment of an item as a number, for :func:`alpha_with_interval`.
+
+    ``values``: the coded value, NaN for ``unknown`` and ``not_applicable`` (they are left out).
+    ``status``: the coded value, or a code of its own for ``unknown`` and for
+    ``not_applicable`` (:data:`STATUS_CODES`), so that "one coder found a value, the other did
+    not" counts as a disagreement.
+    """
+    check_option(variant, get_args(AlphaVariant), name="variant")
+    value = _coded_values(codings, value_col)
+    if variant == "status" and "status" in codings.columns:
+        value = value.fillna(codings["status"].map(STATUS_CODES))
+    return value
+
+
+def _pair_contributions(matrix: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """Per item, its coincidence-matrix contribution: ``(items, V, V)``.
+
+    An item with ``m`` judgments adds ``1 / (m - 1)`` for every ordered pair of two different
+    coders' judgments (Krippendorff 2011, "Computing Krippendorff's alpha-reliability").
+    """
+    index = {v: i for i, v in enumerate(domain)}
+    items = matrix.shape[1]
+    out = np.zeros((items, len(domain), len(domain)))
+    for j in range(items):
+        column = matrix[:, j]
+        present = [index[v] for v in column[~np.isnan(column)]]
+        m = len(present)
+        if m < 2:
+            continue
+        for a in range(m):
+            for b in range(m):
+                if a != b:
+                    out[j, present[a], present[b]] += 1.0 / (m - 1)
+    return out
+
+
+def _delta2(n_v: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """Squared distances between judgments, for marginal counts ``n_v`` (``(..., V)``).
+
+    Scale values use the ordinal metric (Krippendorff): the squared count of judgments between
+    two values, halving the end values. A status code (unknown, not applicable) differs from
+    every other judgment by the largest ordinal distance among the scale values.
+    """
+    is_value = domain < min(STATUS_CODES.values())
+    v = int(is_value.sum())
+    shape = (*n_v.shape[:-1], len(domain), len(domain))
+    d = np.zeros(shape)
+    counts = n_v[..., :v]
+    cum = np.cumsum(counts, axis=-1)
+    for c in range(v):
+        for k in range(c + 1, v):
+            between = cum[..., k] - (cum[..., c - 1] if c > 0 else 0)
+            dist = (between - (counts[..., c] + counts[..., k]) / 2.0) ** 2
+            d[..., c, k] = d[..., k, c] = dist
+    if v < len(domain):
+        largest = d[..., :v, :v].max(axis=(-1, -2)) if v >= 2 else np.ones(shape[:-2])
+        largest = np.where(largest > 0, largest, 1.0)
+        for s in range(v, len(domain)):
+            d[..., s, :] = largest[..., None]
+            d[..., :, s] = largest[..., None]
+            d[..., s, s] = 0.0
+    return d
+
+
+def _alpha_from(coincidence: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """Alpha from coincidence matrices ``(..., V, V)``; NaN when undefined."""
+    n_v = coincidence.sum(axis=-1)
+    n = n_v.sum(axis=-1)
+    d = _delta2(n_v, domain)
+    observed = (coincidence * d).sum(axis=(-1, -2))
+    expected = (n_v[..., :, None] * n_v[..., None, :] * d).sum(axis=(-1, -2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = 1.0 - (n - 1.0) * observed / expected
+    return np.where(expected > 0, alpha, np.nan)
+
+
+@dataclass(frozen=True)
+class AlphaEstimate:
+    """Krippendorff's alpha with a bootstrap interval over items.
+
+    Attributes
+    ----------
+    alpha
+        The estimate (NaN when undefined: fewer than two pairable items or no variation).
+    low, high
+        The 2.5% and 97.5% percentiles of the bootstrap estimates (resampling items).
+    n_items
+        Items judged by at least two coders.
+    """
+
+    alpha: float
+    low: float
+    high: float
+    n_items: int
+
+
+def alpha_with_interval(
+    matrix: np.ndarray, *, n_boot: int, rng: np.random.Generator, level: float = 0.95
+) -> AlphaEstimate:
+    """Ordinal Krippendorff's alpha of a coders x items matrix, with a bootstrap interval.
+
+    Scale values (below 100) are ordinal; :data:`STATUS_CODES` judgments are categories that
+    disagree maximally with any other judgment (see :func:`judgments`). The point estimate
+    equals the ``krippendorff`` package's ordinal alpha when only scale values occur (tested).
+    The interval resamples items with replacement (Hayes and Krippendorff 2007).
+
+    Parameters
+    ----------
+    matrix
+        Coders x items; NaN = no judgment.
+    n_boot
+        Bootstrap replicates.
+    rng
+        Random generator.
+    level
+        Coverage of the interval.
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    pairable = (~np.isnan(matrix)).sum(axis=0) >= 2
+    data = matrix[:, pairable]
+    n_items = int(data.shape[1])
+    nan = AlphaEstimate(np.nan, np.nan, np.nan, n_items)
+    if n_items == 0:
+        return nan
+    domain = np.unique(data[~np.isnan(data)])
+    if domain.size < 2:
+        return nan
+    parts = _pair_contributions(data, domain)
+    alpha = float(_alpha_from(parts.sum(axis=0), domain))
+    if n_boot <= 0:
+        return AlphaEstimate(alpha, np.nan, np.nan, n_items)
+    weights = rng.multinomial(n_items, np.full(n_items, 1.0 / n_items), size=n_boot)
+    boots = _alpha_from(np.einsum("bi,ivw->bvw", weights, parts), domain)
+    tail = (1.0 - level) / 2.0 * 100.0
+    low, high = np.nanpercentile(boots, [tail, 100.0 - tail])
+    return AlphaEstimate(alpha, float(low), float(high), n_items)
+
+
+def reliability_table(
+    codings: pd.DataFrame,
+    *,
+    by: Sequence[str],
+    n_boot: int,
+    rng: np.random.Generator,
+    coder_col: str = "coder",
+    value_col: str = "value",
+) -> pd.DataFrame:
+    """Alpha in both variants, with bootstrap intervals, for every combination of ``by``.
+
+    For each group of every subset of ``by`` (e.g. dimension x jurisdiction, dimension,
+    jurisdiction and all items: an omitted column is reported as ``"all"``): ``variant``
+    (``values``: coded values only; ``status``: unknown and not applicable count as judgments),
+    ``alpha``, ``ci_low``, ``ci_high``, ``n_items`` and ``below_threshold`` (alpha below
+    Krippendorff's 0.667 for tentative conclusions, or undefined).
+    """
+    from itertools import combinations
+
+    _require(codings, [*ITEM, coder_col, value_col, *by], "reliability_table")
+    rows = []
+    for size in range(len(by), -1, -1):
+        for keys in combinations(by, size):
+            groups = codings.groupby(list(keys), sort=True) if keys else [((), codings)]
+            for key, g in groups:
+                key = key if isinstance(key, tuple) else (key,)
+                label = {col: "all" for col in by}
+                label.update(dict(zip(keys, (str(k) for k in key), strict=True)))
+                for variant in get_args(AlphaVariant):
+                    wide = g.assign(_j=judgments(g, variant, value_col=value_col)).pivot_table(
+                        index=coder_col, columns=list(ITEM), values="_j", aggfunc="first"
+                    )
+                    est = alpha_with_interval(wide.to_numpy(dtype=float), n_boot=n_boot, rng=rng)
+                    rows.append(
+                        {
+                            **label,
+                            "variant": variant,
+                            "alpha": est.alpha,
+                            "ci_low": est.low,
+                            "ci_high": est.high,
+                            "n_items": est.n_items,
+                            "below_threshold": bool(not est.alpha >= 0.667),
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def coder_bias(
+    codings: pd.DataFrame, *, first: str, second: str, by: str | None = None
+) -> pd.DataFrame:
+    """Sign test of the coders' value differences (is one coder systematically higher).
+
+    Items both coders gave a value; ``n_higher_first`` / ``n_higher_second`` count items where
+    that coder's value is higher; ties are left out; ``p_value`` is the two-sided exact binomial
+    test of equal chances (scipy). One row per group of ``by`` plus ``all``.
+    """
+    from scipy.stats import binomtest
+
+    _require(codings, [*ITEM, "coder", "value"], "coder_bias")
+    data = codings.assign(_value=_coded_values(codings, "value"))
+    wide = data.pivot_table(
+        index=[*([by] if by else []), *ITEM], columns="coder", values="_value", aggfunc="first"
+    )
+    if first not in wide.columns or second not in wide.columns:
+        return pd.DataFrame(
+            columns=[by or "group", "n_pairs", "n_higher_first", "n_higher_second", "p_value"]
+        )
+    both = wide[[first, second]].dropna()
+    diff = both[first] - both[second]
+    groups: list[tuple[str, pd.Series]] = []
+    if by:
+        groups += [(str(k), d) for k, d in diff.groupby(level=0, sort=True)]
+    groups.append(("all", diff))
+    rows = []
+    for name, d in groups:
+        up, down = int((d > 0).sum()), int((d < 0).sum())
+        p = float(binomtest(up, up + down, 0.5).pvalue) if up + down else np.nan
+        rows.append(
+            {
+                by or "group": name,
+                "n_pairs": len(d),
+                "n_higher_first": up,
+                "n_higher_second": down,
+                "p_value": p,
+            }
+        )
+    return pd.DataFrame(rows)

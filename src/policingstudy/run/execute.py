@@ -22,9 +22,10 @@ from policingstudy.core.paths import ProjectPaths
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.report.numbers import MIMETYPE as NUMBERS_MIMETYPE
-from policingstudy.report.tables import TABLE_MIMETYPE
+from policingstudy.report.tables import TABLE_MIMETYPE, TABLES_HREF_ENV
 from policingstudy.run import kernels
 from policingstudy.run.kernel_setup import ERROR_MIMETYPE
+from policingstudy.run.pages import decorate
 from policingstudy.run.plan import Job
 
 CELL_TIMEOUT_MARGIN = (
@@ -193,7 +194,13 @@ def execute(job: Job, ctx: RunContext, *, env: dict[str, str] | None = None) -> 
         cell, message = published.errors[0]
         outcome.error, outcome.cell = message, _source_cell_number(job.notebook, cell)
     outcome.ipynb = nbformat.writes(nb)
-    outcome.html = to_html(nb, job.lang, title(job))
+    outcome.html = decorate(
+        to_html(without_runner_outputs(nb), job.lang, title(job)),
+        lang=job.lang,
+        stem=job.stem,
+        tables_href=(env or {}).get(TABLES_HREF_ENV, f"../tables/{job.stem}"),
+        tables=outcome.tables,
+    )
     return outcome
 
 
@@ -234,6 +241,25 @@ def collect(nb: Any) -> Published:
             if ERROR_MIMETYPE in data:
                 errors.append((index, str(data[ERROR_MIMETYPE]["message"])))
     return Published(dict(sorted(numbers.items())), dict(sorted(tables.items())), errors)
+
+
+RUNNER_MIMETYPES = (NUMBERS_MIMETYPE, TABLE_MIMETYPE, ERROR_MIMETYPE)
+
+
+def without_runner_outputs(nb: Any) -> Any:
+    """A copy of ``nb`` without the outputs meant for the runner (numbers, tables, errors).
+
+    Readers see the tables themselves and their download links, not a second, plain-text copy.
+    """
+    import copy
+
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        if "outputs" in cell:
+            cell.outputs = [
+                o for o in cell.outputs if not any(m in o.get("data", {}) for m in RUNNER_MIMETYPES)
+            ]
+    return clean
 
 
 def extract_numbers(nb: Any) -> dict[str, Any]:

@@ -535,3 +535,33 @@ def write_index(paths: ProjectPaths, summary: RunSummary) -> None:
     payload = {**summary.metadata, "results": _report_entries(paths, summary)}
     write_json(paths.reports / "run.json", payload)
     write_bytes(paths.reports / "index.html", render_index(payload).encode("utf-8"))
+
+
+def write_pdfs(paths: ProjectPaths, langs: Iterable[Lang]) -> list[Path]:
+    """Print every current report of ``langs`` to PDF, and one combined PDF per language.
+
+    A report's PDF is rewritten when its HTML is newer; the combined PDF when any report PDF
+    was. Returns the files written.
+    """
+    from policingstudy.run.pdf import Page, combined_pdf, report_pdf
+
+    written: list[Path] = []
+    current = notebooks(paths)
+    for lang in langs:
+        folder = paths.reports / lang
+        pages = []
+        for stem in current:
+            html = folder / f"{stem}.html"
+            record = _read_json(folder / f"{stem}.json")
+            if not html.exists() or record is None:
+                continue
+            pages.append(Page(stem, str(record.get("title") or stem), html))
+            pdf = folder / f"{stem}.pdf"
+            if not pdf.exists() or pdf.stat().st_mtime < html.stat().st_mtime:
+                report_pdf(pages[-1], pdf)
+                written.append(pdf)
+        combined = folder / "policingstudy.pdf"
+        if pages and (written or not combined.exists()):
+            combined_pdf(pages, lang, combined)
+            written.append(combined)
+    return written

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from policingstudy.core.errors import JoinError
 from policingstudy.core.paths import ProjectPaths, mirror_from_env
 from policingstudy.data import geo, sources
 from policingstudy.data.readers.kz import read_kz_crime_regions
+from policingstudy.data.readers.population import KZ_BULLETIN_ID, KZ_SERIES_ID, kz_population
 from policingstudy.data.readers.us import read_largest_cities
 from policingstudy.studies import inputs
 
@@ -74,6 +76,53 @@ def ew_holders(pcc_functions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+KZ_POPULATION = (KZ_SERIES_ID, KZ_BULLETIN_ID)
+"""The BNS population sources (the series, checked against the 1 January 2023 bulletin)."""
+KZ_POPULATION_YEAR = 2023
+"""Population denominator of the regional crime rates: BNS, 1 January 2023, the latest date in the
+source, in the 20-region layout of the crime files. The crime files do not state their period."""
+
+
+def kz_crime_rates(
+    crime: pd.DataFrame, population: pd.DataFrame, *, year: int = KZ_POPULATION_YEAR
+) -> pd.DataFrame:
+    """Criminal offences per 100,000 residents by Kazakh region.
+
+    Parameters
+    ----------
+    crime
+        :func:`policingstudy.data.readers.kz.read_kz_crime_regions` (one unstated period).
+    population
+        :func:`policingstudy.data.readers.population.kz_population` (1 January of each year).
+    year
+        Year whose 1 January population is the denominator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The crime columns plus ``population``, ``population_date`` (the reference day) and
+        ``rate_per_100k`` (offences / population x 100,000).
+
+    Raises
+    ------
+    JoinError
+        If a region of either table has no partner in the other (names the codes).
+    """
+    pop = population.loc[population["year"] == year, ["code", "population", "date"]]
+    missing = sorted(set(crime["code"]) - set(pop["code"]))
+    extra = sorted(set(pop["code"]) - set(crime["code"]))
+    if missing or extra:
+        raise JoinError(
+            f"crime and population ({year}) regions differ: without population {missing}, "
+            f"without crime figures {extra}"
+        )
+    out = crime.merge(pop, on="code", validate="one_to_one").rename(
+        columns={"date": "population_date"}
+    )
+    out["rate_per_100k"] = out["offences"] / out["population"] * 100_000
+    return out
+
+
 @dataclass(frozen=True)
 class MapData:
     """Inputs of :func:`overview_figure`: boundaries and data of the four maps."""
@@ -86,6 +135,7 @@ class MapData:
     de_offices: pd.DataFrame
     us_states: gpd.GeoDataFrame
     us_cities: pd.DataFrame
+    kz_rates: pd.DataFrame | None = None
 
 
 def map_data(*, paths: ProjectPaths | None = None) -> MapData:
@@ -93,15 +143,18 @@ def map_data(*, paths: ProjectPaths | None = None) -> MapData:
     where = inputs.project(paths)
     mirror = mirror_from_env()
     tables = inputs.load("units", "events", "ew_pcc_functions", paths=where)
+    kz_crime = read_kz_crime_regions(inputs.source("kz_crime_regions", paths=where))
+    kz_pop = kz_population({sid: inputs.source(sid, paths=where) for sid in KZ_POPULATION})
     return MapData(
         kz_regions=geo.boundaries("kz_regions_2024", paths=where, mirror=mirror),
-        kz_crime=read_kz_crime_regions(inputs.source("kz_crime_regions", paths=where)),
+        kz_crime=kz_crime,
         ew_areas=geo.boundaries("ew_police_force_areas", paths=where, mirror=mirror),
         ew_holders=ew_holders(tables["ew_pcc_functions"]),
         de_laender=geo.boundaries("de_laender", paths=where, mirror=mirror),
         de_offices=de_offices(tables["units"], tables["events"]),
         us_states=geo.boundaries("us_states", paths=where, mirror=mirror),
         us_cities=read_largest_cities(inputs.source("us_oversight_agencies", paths=where)),
+        kz_rates=kz_crime_rates(kz_crime, kz_pop),
     )
 
 

@@ -27,6 +27,9 @@ DATASET_TABLES = (
     "thesis_programme",
     "thesis_topics",
     "us_survey_agencies",
+    "codings_by_coder",
+    "coder_bias",
+    "decisive_cells",
 )
 
 

@@ -292,6 +292,40 @@ class MapsParams(NotebookParams):
     """Parameters of ``07_maps``."""
 
 
+@dataclass(frozen=True)
+class DesignPracticeParams(NotebookParams):
+    """Parameters of ``08_design_and_practice``.
+
+    Parameters
+    ----------
+    n_draws
+        Simulation draws of the performance index.
+    seed
+        Seed of the random generator (the performance index; each design construction uses it
+        as notebook 04 does).
+    first_year, last_year
+        Years of the performance index (the WJP index starts in 2012, V-Dem v14 ends in 2023).
+    design_draws
+        Monte Carlo draws of each design construction (notebook 04's default).
+    """
+
+    n_draws: int = param(1000, minimum=100, maximum=100_000, help="simulation draws")
+    seed: int = param(SEED, minimum=0, help="seed of the random generator")
+    first_year: int = param(2012, minimum=2012, maximum=2023, help="first year of the index")
+    last_year: int = param(2023, minimum=2012, maximum=2023, help="last year of the index")
+    design_draws: int = param(
+        2000, minimum=1, maximum=100_000, help="Monte Carlo draws per design construction"
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.first_year > self.last_year:
+            raise ParameterError(
+                f"{type(self).__name__}: expected first_year <= last_year, got "
+                f"{self.first_year} and {self.last_year}"
+            )
+
+
 PARAMETER_CLASSES: dict[str, type[NotebookParams]] = {
     cls.__name__: cls
     for cls in (
@@ -302,6 +336,7 @@ PARAMETER_CLASSES: dict[str, type[NotebookParams]] = {
         ReformScenariosParams,
         AdoptionEvidenceParams,
         MapsParams,
+        DesignPracticeParams,
     )
 }
 """Parameter classes by name, as notebooks name them in ``metadata.policingstudy.parameters``."""

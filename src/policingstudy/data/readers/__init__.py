@@ -4,7 +4,8 @@ Each reader takes the folder holding a source's files (from
 :func:`policingstudy.data.sources.locate`) and never looks anywhere else. Modules are grouped by
 jurisdiction: :mod:`~policingstudy.data.readers.kz`, :mod:`~policingstudy.data.readers.ew`,
 :mod:`~policingstudy.data.readers.us`, :mod:`~policingstudy.data.readers.de`,
-:mod:`~policingstudy.data.readers.crossnational`, :mod:`~policingstudy.data.readers.population`
+:mod:`~policingstudy.data.readers.crossnational`, :mod:`~policingstudy.data.readers.practice`
+(de facto measures: WJP, V-Dem, Fariss, PTS, surveys), :mod:`~policingstudy.data.readers.population`
 (population denominators of all four countries) and :mod:`~policingstudy.data.readers.validation`
 (reference data for reproducing published results). Boundary files are read by
 :mod:`policingstudy.data.geo`.
@@ -29,7 +30,16 @@ def source_readers() -> dict[str, Reader]:
     category) are bound here. Boundary sources are read by :func:`policingstudy.data.geo.boundaries`
     and :func:`policingstudy.data.geo.read_layer` instead.
     """
-    from policingstudy.data.readers import crossnational, de, ew, kz, population, us, validation
+    from policingstudy.data.readers import (
+        crossnational,
+        de,
+        ew,
+        kz,
+        population,
+        practice,
+        us,
+        validation,
+    )
 
     readers: dict[str, Reader] = {
         "mpdta": validation.read_mpdta,
@@ -41,6 +51,15 @@ def source_readers() -> dict[str, Reader]:
         "vdem_biodem_v16_codebook": crossnational.read_vdem_biodem_codebook,
         "unodc_cts_violent_sexual_crime": crossnational.read_unodc_cts,
         "unodc_cts_corruption_economic_crime": crossnational.read_unodc_cts,
+        "wjp_roli_2025": practice.read_wjp_roli,
+        "vdemlite_v14": practice.read_vdemlite,
+        "vdem_owid_rule_of_law_v13": practice.read_vdem_owid,
+        "vdem_owid_corruption_v13": practice.read_vdem_owid,
+        "hrps_fariss_v4_01": practice.read_fariss_cow,
+        "pts_2023": practice.read_pts,
+        "qog_std_cs_jan24": practice.read_qog_trust,
+        "qog_std_cs_jan25": practice.read_qog_trust,
+        "eu_silc_trust_police_2013_owid": practice.read_eu_silc_trust,
         "kz_crime_regions": kz.read_kz_crime_regions,
         "kz_crime_sng1_by_region": kz.read_kz_sng1,
         "us_oversight_agencies": us.read_oversight_agencies,

@@ -24,6 +24,43 @@ def map_numbers(
     return nums
 
 
+def kz_rate_numbers(rates: pd.DataFrame, nums: Numbers) -> Numbers:
+    """Record the regional crime rates quoted in the maps notebook (per 100,000 residents).
+
+    ``kz_rate_national`` is all offences over all residents; ``kz_rate_min``/``kz_rate_max`` the
+    lowest and highest regional rates; ``kz_pop_year`` the year of the population date.
+    """
+    nums.add(
+        "kz_rate_national",
+        float(rates["offences"].sum() / rates["population"].sum() * 100_000),
+        digits=0,
+    )
+    nums.add("kz_rate_min", float(rates["rate_per_100k"].min()), digits=0)
+    nums.add("kz_rate_max", float(rates["rate_per_100k"].max()), digits=0)
+    nums.add("kz_rate_ratio", float(rates["rate_per_100k"].max() / rates["rate_per_100k"].min()),
+             digits=1)  # fmt: skip
+    nums.add("kz_pop_year", int(pd.to_datetime(rates["population_date"]).dt.year.max()), year=True)
+    nums.add("kz_pop_total", int(rates["population"].sum()))
+    return nums
+
+
+def kz_rate_fields(rates: pd.DataFrame, regions: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Return the text fields of the rate map's paragraph.
+
+    The names (in ``lang``, from the boundaries) of the regions with the lowest and highest rate,
+    and the population date (ISO).
+    """
+    names = regions.set_index("code")[f"name_{lang}"]
+    low = rates.loc[rates["rate_per_100k"].idxmin(), "code"]
+    high = rates.loc[rates["rate_per_100k"].idxmax(), "code"]
+    dates = sorted(set(pd.to_datetime(rates["population_date"]).dt.strftime("%Y-%m-%d")))
+    return {
+        "kz_rate_min_region": str(names[low]),
+        "kz_rate_max_region": str(names[high]),
+        "kz_pop_date": ", ".join(dates),
+    }
+
+
 def data_appendix(manifest: pd.DataFrame) -> pd.DataFrame:
     """One row per external source: citation, licence, files, total bytes, sha256, last fetched.
 

@@ -157,18 +157,91 @@ def kz_crime_map(
         The axes drawn on (the colour bar is an inset axes below the map).
     """
     tr = Translator(lang)
+    return _kz_choropleth(
+        regions,
+        crime,
+        "offences",
+        lang=lang,
+        legend=tr("maps.kz_legend"),
+        title=tr("maps.kz_title"),
+        note=tr("maps.kz_note"),
+        ax=ax,
+        cmap=cmap,
+    )
+
+
+def kz_crime_rate_map(
+    regions: gpd.GeoDataFrame,
+    rates: pd.DataFrame,
+    *,
+    lang: Lang,
+    ax: Axes | None = None,
+    cmap: str = "OrRd",
+) -> Axes:
+    """Choropleth of criminal offences in proceedings per 100,000 residents by Kazakh region.
+
+    The numerator is that of :func:`kz_crime_map` (period not stated in the source); the
+    denominator is the BNS population on the date in ``population_date`` (the note names it).
+    Regions whose count equals another region's are hatched, as on the count map.
+
+    Parameters
+    ----------
+    regions
+        ``boundaries("kz_regions_2024")``.
+    rates
+        :func:`policingstudy.studies.maps.kz_crime_rates`.
+    lang
+        Language of title, legend and note.
+    ax
+        Axes to draw on; a new figure if None.
+    cmap
+        Matplotlib colour map.
+
+    Returns
+    -------
+    Axes
+        The axes drawn on.
+    """
+    tr = Translator(lang)
+    dates = sorted(set(pd.to_datetime(rates["population_date"]).dt.strftime("%Y-%m-%d")))
+    return _kz_choropleth(
+        regions,
+        rates,
+        "rate_per_100k",
+        lang=lang,
+        legend=tr("maps.kz_rate_legend"),
+        title=tr("maps.kz_rate_title"),
+        note=tr("maps.kz_rate_note", date=", ".join(dates)),
+        ax=ax,
+        cmap=cmap,
+    )
+
+
+def _kz_choropleth(
+    regions: gpd.GeoDataFrame,
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    lang: Lang,
+    legend: str,
+    title: str,
+    note: str,
+    ax: Axes | None,
+    cmap: str,
+) -> Axes:
+    tr = Translator(lang)
     ax = _axes(ax)
     with _one_draw(ax):
-        data = join_on_codes(regions, crime, "code")
+        data = join_on_codes(regions, frame, "code")
         colour_bar = ax.inset_axes((0.25, -0.07, 0.5, 0.035))
         data.plot(
-            column="offences",
+            column=column,
             cmap=cmap,
             ax=ax,
             legend=True,
             cax=colour_bar,
             **EDGE,
-            legend_kwds={"label": tr("maps.kz_legend"), "orientation": "horizontal"},
+            legend_kwds={"label": legend, "orientation": "horizontal"},
         )
         localise_axes(colour_bar, lang)  # "10 000", not "10000" (kk, ru)
         shared = data.loc[data["shared_value"]]
@@ -190,8 +263,8 @@ def kz_crime_map(
         names = data[f"name_{lang}"]
         for point, name in zip(data.geometry.representative_point(), names, strict=True):
             ax.annotate(name, (point.x, point.y), ha="center", fontsize=5.5, color="#222222")
-        _title(ax, tr("maps.kz_title"))
-        _note(ax, tr("maps.kz_note"), y=-0.24)
+        _title(ax, title)
+        _note(ax, note, y=-0.24)
     return ax
 
 

@@ -250,28 +250,6 @@ def units_table(units: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     )
 
 
-def reliability_table(
-    reliability: pd.DataFrame, dimensions: pd.DataFrame, lang: Lang
-) -> pd.DataFrame:
-    """Krippendorff's alpha by dimension with translated dimension labels."""
-    labels = dimensions.set_index("dimension_id")[f"label_{lang}"].to_dict()
-    labels["overall"] = t("dataset.overall", lang)
-    shown = reliability.assign(
-        dimension_label=[labels.get(d, d) for d in reliability["dimension"]],
-    )
-    return localise(
-        shown,
-        {
-            "dimension_label": "dataset.col_dimension",
-            "alpha": "dataset.col_alpha",
-            "n_units": "dataset.col_n_items",
-            "n_coders": "dataset.col_n_coders",
-        },
-        lang,
-        digits={"alpha": 3},
-    )
-
-
 def sources_appendix(sources: pd.DataFrame, used: set[str], lang: Lang) -> pd.DataFrame:
     """Every source cited by the given set of source ids: citation, kind, URL, date accessed, id.
 
@@ -317,7 +295,11 @@ def dataset_numbers(
     sources: pd.DataFrame,
     nums: Numbers | None = None,
 ) -> Numbers:
-    """Counts quoted by the dataset notebooks (units, codings, share unknown, alpha)."""
+    """Counts quoted by the dataset notebooks (units, codings, share unknown, sources).
+
+    ``reliability`` is accepted for the notebooks' call and not used: agreement between coders
+    is quoted by :func:`policingstudy.report.views.coding.coding_numbers`.
+    """
     nums = nums or Numbers()
     nums.add("n_units", len(units))
     nums.add("n_codings", len(codings))
@@ -325,9 +307,6 @@ def dataset_numbers(
     share = float((codings["status"] == "unknown").mean() * 100) if len(codings) else 0.0
     nums.add("pct_unknown", share, digits=1)
     nums.add("n_sources", len(sources))
-    overall = reliability.loc[reliability["dimension"] == "overall", "alpha"]
-    if len(overall) and pd.notna(overall.iloc[0]):
-        nums.add("alpha_overall", float(overall.iloc[0]), digits=3)
     return nums
 
 
@@ -424,13 +403,6 @@ def problem_table(
         lang,
         digits={"mean_value": 2},
     )
-
-
-def reliability_key(reliability: pd.DataFrame) -> str:
-    """The catalog key of the reliability paragraph (text differs when nothing was coded twice)."""
-    overall = reliability.loc[reliability["dimension"] == "overall", "alpha"]
-    has_alpha = len(overall) > 0 and pd.notna(overall.iloc[0])
-    return "dataset.reliability_text" if has_alpha else "dataset.reliability_missing"
 
 
 def _by_coder(cell: object) -> dict[str, str]:
