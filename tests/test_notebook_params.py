@@ -132,7 +132,9 @@ def test_bad_values_are_refused_before_anything_runs(tmp_path) -> None:  # noqa:
     root = copy_project(tmp_path / "p", notebooks=["04_comparative_index", "06_adoption_evidence"])
     paths = ProjectPaths(root)
     cases = {
-        "weighting=bogus": r"weighting: expected one of \('equal'\), got 'bogus'",
+        "reference_date=2025-13-01": r"reference_date: expected an ISO date YYYY-MM-DD, got "
+        r"'2025-13-01'",
+        "n_base=100": r"n_base: expected one of \(64, 128, 256, 512, 1024\), got 100",
         "n_draws=0": r"n_draws: expected a number 1 to 100000, got 0",
         "seed=-1": r"seed: expected a number >= 0, got -1",
         "bootstrap_iterations=5": r"bootstrap_iterations: expected a number 99 to 99999, got 5",

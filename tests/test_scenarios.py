@@ -210,3 +210,20 @@ def test_reform_raises_kazakhstan_and_is_robustly_best(values, meta, membership,
     assert gaps.loc[(BASELINE, "UK", "d1"), "gap_nominal"] == pytest.approx(200 / 3)
     assert gaps.loc[("de_commissioner", "UK", "d1"), "closed_share"] == pytest.approx(0.5)
     assert list(result.ordering.index) == [BASELINE, "noop", "de_commissioner"]
+
+
+def test_added_units_declare_a_known_class_when_classes_are_given(indicators, units):
+    classes = ("external_oversight", "police_governance")
+    good = VALID.replace(
+        "      - add_unit:", "      - unit_class: external_oversight\n        add_unit:"
+    )
+    parsed = parse_scenarios(
+        good, source=SOURCE, indicators=indicators, units=units, classes=classes
+    )
+    added = [c for s in parsed for c in s.changes if c.action == "add_unit"]
+    assert added and all(c.unit_class == "external_oversight" for c in added)
+    with pytest.raises(DataValidationError, match=r"unit_class: found None; expected one of"):
+        parse_scenarios(VALID, source=SOURCE, indicators=indicators, units=units, classes=classes)
+    bad = good.replace("unit_class: external_oversight", "unit_class: ministry")
+    with pytest.raises(DataValidationError, match=r"unit_class: found 'ministry'; expected one of"):
+        parse_scenarios(bad, source=SOURCE, indicators=indicators, units=units, classes=classes)

@@ -121,3 +121,63 @@ def test_gap_sensitivity_needs_something_to_vary(study):
             n_base=8,
             rng=np.random.default_rng(0),
         )
+
+
+def test_grid_sensitivity_takes_the_grid_factors_and_the_coding_as_inputs():
+    from policingstudy.methods.index import measurement, systems
+    from policingstudy.methods.index.composite import meta_from_indicators
+
+    # one indicator per dimension: both weight schemes give the same index, so 'weights'
+    # cannot matter; a zero coding error cannot either; the missing rule decides the gap
+    # (system B's 'b' is unknown: left missing B = 100, lower bound B = 50, upper B = 100).
+    meta = meta_from_indicators(
+        pd.DataFrame({"indicator_id": ["a", "b"], "dimension_id": ["D1", "D2"], "direction": "+"})
+    )
+    values = pd.DataFrame({"a": [1.0, 3.0], "b": [2.0, np.nan]}, index=["k", "m"])
+    status = pd.DataFrame({"a": ["coded", "coded"], "b": ["coded", "unknown"]}, index=["k", "m"])
+    members = pd.DataFrame({"system_id": ["K", "M"], "unit_id": ["k", "m"]})
+    inputs = systems.prepare(
+        values,
+        meta,
+        scales={"a": (0, 3), "b": (0, 3)},
+        boundaries={"all": members},
+        status=status,
+    )
+    cells = pd.DataFrame(
+        {"unit_id": ["k", "k", "m"], "indicator_id": ["a", "b", "a"], "value": [1.0, 2.0, 3.0]}
+    )
+    coding = measurement.coding_model(
+        cells,
+        scales={"a": (0, 3), "b": (0, 3)},
+        error=measurement.ErrorDistribution.from_probabilities([1.0, 0.0]),
+    )
+    factors = {
+        "system_rule": ["best_available"],
+        "boundary": ["all"],
+        "missing": ["missing", "lower", "upper"],
+        "aggregate": ["arithmetic"],
+        "weights": ["dimension", "indicator"],
+    }
+    table = sensitivity_grid(inputs, factors, coding)
+    st = table.set_index("factor")["ST"]
+    assert list(table["factor"]) == ["missing", "weights", "coding"]  # one-level factors left out
+    assert set(table["model"]) == {"M"}
+    assert st["missing"] > 0.8  # 1 exactly; the estimator with n_base = 64 is noisy
+    assert st["weights"] == pytest.approx(0.0, abs=1e-9)
+    assert st["coding"] == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(SpecificationError, match=r"factors: missing \['weights'\]"):
+        sensitivity_grid(inputs, {k: v for k, v in factors.items() if k != "weights"}, coding)
+
+
+def sensitivity_grid(inputs, factors, coding):
+    from policingstudy.methods.index.sensitivity import grid_sensitivity
+
+    return grid_sensitivity(
+        inputs,
+        factors,
+        origin="K",
+        n_base=64,
+        rng=np.random.default_rng(3),
+        coding=coding,
+        n_bootstrap=50,
+    )

@@ -9,6 +9,7 @@ the indicator's scale, a missing label language, ...).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,7 @@ def load_scenarios(
     indicators: pd.DataFrame,
     units: pd.DataFrame,
     path: Path | None = None,
+    classes: Sequence[str] | None = None,
 ) -> tuple[Scenario, ...]:
     """Read and validate the reform scenarios.
 
@@ -45,6 +47,8 @@ def load_scenarios(
         Processed ``units`` table (``unit_id``, ``jurisdiction``).
     path
         Another scenario file (e.g. a user's own), same schema.
+    classes
+        Unit classes an added unit may declare (None: any).
 
     Returns
     -------
@@ -77,4 +81,6 @@ def load_scenarios(
         raise DataValidationError(
             [f"{shown}: found {type(document).__name__}; expected a mapping with key 'scenarios'"]
         )
-    return parse_scenarios(document, source=shown, indicators=indicators, units=units)
+    return parse_scenarios(
+        document, source=shown, indicators=indicators, units=units, classes=classes
+    )

@@ -21,6 +21,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from policingstudy.core.errors import ParameterError
 from policingstudy.core.types import LANGS, Lang, check_option
+from policingstudy.studies.design import REFERENCE_DATE
 
 
 @dataclass(frozen=True)
@@ -212,29 +213,24 @@ class ComparativeIndexParams(NotebookParams):
 
     Parameters
     ----------
-    weighting
-        Weighting scheme. Only ``equal`` runs from a notebook: the others need inputs a
-        parameter cannot carry (AHP's pairwise matrices, user weights) or complete data (PCA);
-        use :mod:`policingstudy.methods.index` directly.
-    normalise
-        Nominal normalisation (``minmax``, ``zscore``, ``rank``; ``distance`` needs a
-        reference row and is not offered here).
-    aggregate
-        Nominal aggregation (``arithmetic``, ``geometric``, ``copeland``).
+    reference_date
+        The de jure index scores the law in force on this date: bodies not yet established,
+        abolished or replaced, or whose office is not yet filled on it are out.
     n_draws
-        Monte Carlo draws.
+        Coding-only draws of the nominal construction (measurement model).
+    n_base
+        Saltelli base sample of the Sobol indices (a power of two).
     seed
         Seed of the random generator.
     """
 
-    weighting: str = param("equal", choices=("equal",), help="weighting scheme")
-    normalise: str = param(
-        "minmax", choices=("minmax", "zscore", "rank"), help="nominal normalisation"
+    reference_date: str = param(
+        REFERENCE_DATE, date=True, help="law in force on this date (ISO YYYY-MM-DD)"
     )
-    aggregate: str = param(
-        "arithmetic", choices=("arithmetic", "geometric", "copeland"), help="nominal aggregation"
+    n_draws: int = param(2000, minimum=1, maximum=100_000, help="coding draws")
+    n_base: int = param(
+        256, choices=(64, 128, 256, 512, 1024), help="Sobol base sample (power of two)"
     )
-    n_draws: int = param(2000, minimum=1, maximum=100_000, help="Monte Carlo draws")
     seed: int = param(SEED, minimum=0, help="seed of the random generator")
 
 
@@ -244,13 +240,19 @@ class ReformScenariosParams(NotebookParams):
 
     Parameters
     ----------
+    reference_date
+        As in ``04_comparative_index``: the scenarios change Kazakhstan's system as in force on
+        this date.
     n_draws
-        Monte Carlo draws shared by the baseline and every scenario.
+        Coding draws shared by the baseline and every scenario (nominal construction).
     seed
         Seed of the random generator.
     """
 
-    n_draws: int = param(1000, minimum=1, maximum=100_000, help="Monte Carlo draws")
+    reference_date: str = param(
+        REFERENCE_DATE, date=True, help="law in force on this date (ISO YYYY-MM-DD)"
+    )
+    n_draws: int = param(1000, minimum=1, maximum=100_000, help="coding draws")
     seed: int = param(SEED, minimum=0, help="seed of the random generator")
 
 

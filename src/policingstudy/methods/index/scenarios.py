@@ -9,6 +9,7 @@ A scenario file (read by the data layer, passed here as text or as the parsed ma
         borrows_from: DE                                       # UK-EW, US or DE
         changes:
           - add_unit: KZ-SCN-POLICE-COMMISSIONER               # a new Kazakh body ...
+            unit_class: external_oversight                     # ... of a class (optional)
             values: {D1_01: 3, D2_01: 2}                       # ... with its codings
           - set: [KZ-PUBLIC-COUNCILS]                          # existing Kazakh unit(s) ...
             values: {D4_02: 3}                                 # ... with new values
@@ -16,7 +17,8 @@ A scenario file (read by the data layer, passed here as text or as the parsed ma
 Validation (:func:`parse_scenarios`) refuses, with the file and the key path named: missing or
 unknown keys, duplicate ids, a label missing a language, ``borrows_from`` outside UK-EW/US/DE, an
 unknown unit or a unit that is not Kazakh (``set``), an ``add_unit`` id that already exists, an
-unknown indicator, and a value that is not a number on the indicator's scale.
+unknown indicator, a value that is not a number on the indicator's scale, and, when classes are
+given, an added unit without a ``unit_class`` among them (a ``set`` change takes no class).
 
 Evaluation (:func:`evaluate_scenarios`): every scenario is scored on the *same* draws as the
 baseline (common random numbers: same weight factors, methods and coding draws; cells a scenario
@@ -58,6 +60,7 @@ class Change:
     action: str
     unit_ids: tuple[str, ...]
     new_values: Mapping[str, float]
+    unit_class: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,15 +119,25 @@ def _change(
     scales: Mapping[str, tuple[float, float]],
     jurisdiction: Mapping[str, str],
     problems: _Problems,
+    classes: Sequence[str] | None = None,
 ) -> Change | None:
     if not isinstance(item, Mapping):
         problems.add(key, item, "a mapping with 'add_unit' or 'set', and 'values'")
         return None
     actions = [a for a in ("add_unit", "set") if a in item]
-    extra = sorted(set(map(str, item)) - {"add_unit", "set", "values"})
+    extra = sorted(set(map(str, item)) - {"add_unit", "set", "values", "unit_class"})
     if len(actions) != 1 or extra:
-        problems.add(key, sorted(map(str, item)), "exactly one of add_unit / set, plus values")
+        problems.add(
+            key, sorted(map(str, item)), "exactly one of add_unit / set, plus values [unit_class]"
+        )
         return None
+    unit_class = item.get("unit_class", "")
+    if unit_class and actions[0] == "set":
+        problems.add(
+            f"{key}.unit_class", unit_class, "no class on a set change (units keep theirs)"
+        )
+    elif classes is not None and actions[0] == "add_unit" and unit_class not in classes:
+        problems.add(f"{key}.unit_class", unit_class or None, f"one of {list(classes)}")
     action = actions[0]
     raw_units = item[action]
     units = [raw_units] if isinstance(raw_units, str) else raw_units
@@ -139,7 +152,7 @@ def _change(
         elif action == "set" and jurisdiction[u] != "KZ":
             problems.add(f"{key}.set", u, f"a Kazakh (KZ) unit, not {jurisdiction[u]}")
     values = _values(item.get("values"), f"{key}.values", scales, problems)
-    return Change(action, tuple(units), values)
+    return Change(action, tuple(units), values, str(unit_class or ""))
 
 
 def parse_scenarios(
@@ -148,6 +161,7 @@ def parse_scenarios(
     source: str,
     indicators: pd.DataFrame,
     units: pd.DataFrame,
+    classes: Sequence[str] | None = None,
 ) -> tuple[Scenario, ...]:
     """Validate scenario definitions against the codebook and the units.
 
@@ -161,6 +175,9 @@ def parse_scenarios(
         ``indicator_id``, ``scale_min``, ``scale_max``.
     units
         ``unit_id``, ``jurisdiction``.
+    classes
+        Unit classes; when given, every added unit must declare one (``unit_class``). None
+        accepts any class or none.
 
     Returns
     -------
@@ -179,8 +196,13 @@ def parse_scenarios(
         problems.add("scenarios", entries, "a list of scenario entries")
         raise DataValidationError(problems.items)
     scales = {
-        str(r.indicator_id): (float(r.scale_min), float(r.scale_max))
-        for r in indicators.itertuples(index=False)
+        str(i): (float(lo), float(hi))
+        for i, lo, hi in zip(
+            indicators["indicator_id"],
+            indicators["scale_min"],
+            indicators["scale_max"],
+            strict=True,
+        )
     }
     jurisdiction = dict(
         zip(units["unit_id"].astype(str), units["jurisdiction"].astype(str), strict=True)
@@ -219,7 +241,9 @@ def parse_scenarios(
             problems.add(f"{key}.changes", raw_changes, "a non-empty list of changes")
         else:
             for m, item in enumerate(raw_changes):
-                change = _change(item, f"{key}.changes[{m}]", scales, jurisdiction, problems)
+                change = _change(
+                    item, f"{key}.changes[{m}]", scales, jurisdiction, problems, classes
+                )
                 if change is None:
                     continue
                 if change.action == "add_unit":
@@ -358,7 +382,8 @@ def evaluate_scenarios(
     index, rank, gap = {}, {}, {}
     nominal_index, nominal_rank, nominal_gap = {}, {}, {}
     for sid, scenario in zip(ids, [None, *scenarios], strict=True):
-        vals, members = values, membership
+        vals: pd.DataFrame = values
+        members: pd.DataFrame | None = membership
         pinned: dict[tuple[str, str], float] = {}
         if scenario is not None:
             vals, members = apply_scenario(values, scenario, membership=membership, origin=origin)

@@ -1,10 +1,13 @@
 """Variance-based sensitivity analysis: Sobol indices with SALib (Saltelli sampling).
 
 :func:`sobol_indices` is generic (any vectorised model of independent uniform inputs, optionally
-grouped). :func:`gap_sensitivity` applies it to Kazakhstan's overall gap to each model,
-``index(model) - index(origin)``, with respect to the input groups of the uncertainty analysis:
-``weights`` (one factor per weighted code), ``normalisation`` and ``aggregation`` (the method
-choice, when more than one is listed) and ``coding`` (one input per uncertain coding cell).
+grouped). :func:`grid_sensitivity` applies it to the construction grid of
+:mod:`~.systems`: the gap between two systems' indices with respect to the grid's factors (system
+construction, boundary, missing-value rule, aggregation, weights) and the coding (posterior draws
+of :mod:`~.measurement`). :func:`gap_sensitivity` applies it to Kazakhstan's overall gap to each
+model, ``index(model) - index(origin)``, with respect to the input groups of the uncertainty
+analysis: ``weights`` (one factor per weighted code), ``normalisation`` and ``aggregation`` (the
+method choice, when more than one is listed) and ``coding`` (one input per uncertain coding cell).
 
 First-order (S1) and total-order (ST) indices use the Saltelli (2010) / Jansen estimators of
 ``SALib.analyze.sobol`` with bootstrap confidence intervals (``conf_level``, default 95%). The
@@ -23,6 +26,7 @@ from SALib.sample import sobol as sobol_sample
 
 from policingstudy.core.errors import SpecificationError
 from policingstudy.methods.index import draws as dr
+from policingstudy.methods.index import measurement, systems
 from policingstudy.methods.index.uncertainty import check_origin
 
 
@@ -162,3 +166,110 @@ def gap_sensitivity(
     )
     table.insert(0, "model", [chosen[j] for j in table.pop("output")])
     return table.rename(columns={"input": "group"})
+
+
+def grid_sensitivity(
+    inputs: systems.SystemInputs,
+    factors: Mapping[str, Sequence[str]],
+    *,
+    origin: str,
+    n_base: int,
+    rng: np.random.Generator,
+    coding: measurement.CodingModel | None = None,
+    models: Sequence[str] | None = None,
+    n_bootstrap: int = 1000,
+) -> pd.DataFrame:
+    """Sobol indices of the gap ``index(model) - index(origin)`` over the construction grid.
+
+    Every factor of the grid is one input, uniform on ``[0, 1)`` and cut into equal parts, one
+    per level (``floor(u * n_levels)``): ``system_rule``, ``boundary``, ``missing``,
+    ``aggregate`` and ``weights`` (each a key of ``factors`` listing its levels). The coding is a
+    group of inputs, one uniform number per group of the coding model (posterior draws of every
+    coded cell, :mod:`~.measurement`). A factor with one level is left out.
+
+    Parameters
+    ----------
+    inputs
+        Prepared systems (:func:`policingstudy.methods.index.systems.prepare`).
+    factors
+        ``{factor: levels}`` for the five factors of
+        :class:`~policingstudy.methods.index.systems.Construction`.
+    origin
+        System whose gap to every other is explained.
+    n_base
+        Saltelli base sample (a power of two); ``n_base * (k + 2)`` model runs for ``k``
+        groups.
+    rng
+        Seeds the sample and the bootstrap.
+    coding
+        Coding model whose cells are cells of ``inputs`` (None: coding not varied).
+    models
+        Systems compared with the origin (default: every other system).
+    n_bootstrap
+        Bootstrap resamples for the confidence intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``model``, ``factor``, ``S1``, ``S1_conf``, ``ST``, ``ST_conf``.
+    """
+    missing = [f for f in systems.FACTORS if f not in factors]
+    if missing:
+        raise SpecificationError(f"factors: missing {missing}; expected {list(systems.FACTORS)}")
+    if origin not in inputs.system_ids:
+        raise SpecificationError(
+            f"origin {origin!r} is not a system; expected one of {inputs.system_ids}"
+        )
+    chosen = [s for s in inputs.system_ids if s != origin] if models is None else list(models)
+    absent = [m for m in chosen if m not in inputs.system_ids]
+    if absent or not chosen:
+        raise SpecificationError(
+            f"models {absent or chosen}: expected systems other than the origin"
+        )
+    active = [f for f in systems.FACTORS if len(factors[f]) > 1]
+    names: list[str] = list(active)
+    groups: dict[str, str] = {f: f for f in active}
+    n_cells = coding.n_inputs if coding is not None and len(coding) else 0
+    if n_cells:
+        rows, cols = systems.cell_positions(inputs, coding.cells)  # type: ignore[union-attr]
+        cell_names = [f"coding:{g}" for g in coding.groups]  # type: ignore[union-attr]
+        names += cell_names
+        groups.update(dict.fromkeys(cell_names, "coding"))
+    if not names:
+        raise SpecificationError("grid_sensitivity: no factor with more than one level")
+    o = inputs.system_ids.index(origin)
+    m = [inputs.system_ids.index(x) for x in chosen]
+    fixed = {f: factors[f][0] for f in systems.FACTORS}
+
+    def model(x: np.ndarray) -> np.ndarray:
+        level = {f: np.zeros(len(x), dtype=int) for f in systems.FACTORS}
+        for j, f in enumerate(active):
+            level[f] = np.minimum((x[:, j] * len(factors[f])).astype(int), len(factors[f]) - 1)
+        out = np.full((len(x), len(m)), np.nan)
+        keys = np.stack([level[f] for f in systems.FACTORS], axis=1)
+        for key in np.unique(keys, axis=0):
+            sel = np.flatnonzero((keys == key).all(axis=1))
+            choice = {
+                f: factors[f][int(k)] if f in active else fixed[f]
+                for f, k in zip(systems.FACTORS, key, strict=True)
+            }
+            construction = systems.Construction(**choice)  # type: ignore[arg-type]
+            if n_cells:
+                values = coding.draw(x[sel, len(active) :])  # type: ignore[union-attr]
+                body = systems.with_cells(inputs, rows, cols, values)
+            else:
+                body = np.repeat(inputs.matrix[None], len(sel), axis=0)
+            index = systems.score(inputs, construction, body).index
+            out[sel] = index[:, m] - index[:, [o]]
+        return out
+
+    table = sobol_indices(
+        model,
+        dict.fromkeys(names, (0.0, 1.0)),
+        n_base=n_base,
+        rng=rng,
+        groups=groups,
+        n_bootstrap=n_bootstrap,
+    )
+    table.insert(0, "model", [chosen[j] for j in table.pop("output")])
+    return table.rename(columns={"input": "factor"})

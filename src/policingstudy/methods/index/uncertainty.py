@@ -66,6 +66,13 @@ def coding_alternatives(
     Returns
     -------
     CodingUncertainty
+
+    Notes
+    -----
+    The band draws ``v - 1``, ``v`` and ``v + 1`` with equal probability, clipped to the scale,
+    independently for every cell. Combined with a "best body" system rule it is biased upwards
+    (the best of many independently perturbed cells rises more often than it falls). For an
+    error model centred on the coded values see :mod:`~.measurement`.
     """
     candidates: dict[tuple[str, str], dict[float, float]] = {}
     sources: dict[tuple[str, str], str] = {}
@@ -85,7 +92,9 @@ def coding_alternatives(
             counts = g.groupby("_v")[coder_col].nunique()
             k = (str(key[0]), str(key[1]))
             if len(counts) > 1 and k in consensus:
-                candidates[k] = {float(v): float(c) for v, c in counts.items()}
+                candidates[k] = {
+                    float(v): float(c) for v, c in zip(counts.index, counts.to_numpy(), strict=True)
+                }
                 sources[k] = "coders"
     elif "coder_values" in codings.columns:
         for u, i, text in codings[[*ITEM, "coder_values"]].itertuples(index=False):

@@ -1,10 +1,11 @@
-"""Notebook 05 (reform scenarios): numbers, tables and figures of the scenario analysis."""
+"""Notebook 05 (reform scenarios): numbers, tables and figures of the scenarios across the grid."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
@@ -12,10 +13,12 @@ from policingstudy.i18n import t
 from policingstudy.i18n.format import number
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import localise_axes
-from policingstudy.report.tables import localise, with_locale
-from policingstudy.report.views.index import dimension_labels, row_label
-from policingstudy.studies.design import SYSTEMS
+from policingstudy.report.tables import localise, publish_table, with_locale
+from policingstudy.report.views.index import number_key, records, system_label
+from policingstudy.studies.design import MODELS
 from policingstudy.studies.scenarios import BASELINE, ScenarioAnalysis
+
+GRID_COLUMNS = ("scenario", "construction", "index", "rank")
 
 
 def scenario_label(a: ScenarioAnalysis, scenario_id: str, lang: Lang) -> str:
@@ -25,78 +28,101 @@ def scenario_label(a: ScenarioAnalysis, scenario_id: str, lang: Lang) -> str:
     return next(s.label[lang] for s in a.scenarios if s.id == scenario_id)
 
 
-def mean_closed(a: ScenarioAnalysis) -> pd.DataFrame:
-    """Scenarios x dimensions: nominal gap closed (index points), mean over the models."""
-    g = a.result.gaps
-    g = g[g["scenario_id"] != BASELINE]
-    table = g.pivot_table(
-        index="scenario_id",
-        columns="dimension",
-        values="closed_nominal",
-        aggfunc="mean",
-        sort=False,
-    )
-    return table.astype("float64")
+def grid_table(a: ScenarioAnalysis) -> pd.DataFrame:
+    """The published scenario grid: ``scenario, construction, index, rank`` (language-free)."""
+    g = a.grid.loc[:, list(GRID_COLUMNS)].copy()
+    g["index"] = g["index"].astype(float).round(2)
+    g["rank"] = g["rank"].astype("Int64")
+    return g
+
+
+def publish_grid(a: ScenarioAnalysis, lang: Lang) -> HTML:
+    """Publish ``scenario_grid.csv`` and return the download link."""
+    return publish_table("scenario_grid", grid_table(a), label=t("scenarios.download_grid", lang))
+
+
+def is_control(a: ScenarioAnalysis, scenario_id: str) -> bool:
+    """True when the scenario leaves Kazakhstan's index unchanged in every construction."""
+    c = a.change.set_index("scenario").loc[scenario_id]
+    return bool(np.isclose(c["min"], 0.0) and np.isclose(c["max"], 0.0))
+
+
+def top_scenario(a: ScenarioAnalysis) -> str:
+    """The reform with the largest median change across the grid (first in file order on ties)."""
+    c = a.change.set_index("scenario").drop(index=BASELINE)
+    return str(c["median"].astype(float).idxmax())
 
 
 def scenario_numbers(a: ScenarioAnalysis, nums: Numbers | None = None) -> Numbers:
     """Numbers quoted by notebook 05 (identical in every language)."""
     nums = nums or Numbers()
-    s = a.result.summary.set_index("scenario_id")
     nums.add("n_scenarios", len(a.scenarios))
+    nums.add("n_constructions", a.n_constructions)
     nums.add("n_draws", a.n_draws)
-    nums.add("n_systems", len(SYSTEMS))
-    for sid in s.index:
-        nums.add(f"index_{sid}", float(s.loc[sid, "index_nominal"]), digits=1)
-        nums.add(f"index_p05_{sid}", float(s.loc[sid, "index_p05"]), digits=1)
-        nums.add(f"index_p95_{sid}", float(s.loc[sid, "index_p95"]), digits=1)
-        nums.add(f"rank_median_{sid}", int(s.loc[sid, "rank_median"]))
-        nums.add(f"rank_p05_{sid}", int(s.loc[sid, "rank_p05"]))
-        nums.add(f"rank_p95_{sid}", int(s.loc[sid, "rank_p95"]))
-        change = float(s.loc[sid, "index_nominal"]) - float(s.loc[BASELINE, "index_nominal"])
-        nums.add(f"change_{sid}", change, digits=1)
-    reforms = s.drop(index=BASELINE)
-    ranked = reforms["index_nominal"].astype(float).sort_values(ascending=False, kind="stable")
-    top, second = str(ranked.index[0]), str(ranked.index[1])
-    base = float(s.loc[BASELINE, "index_nominal"])
-    for name, sid in (("top", top), ("second", second)):
-        nums.add(f"{name}_index", float(s.loc[sid, "index_nominal"]), digits=1)
-        nums.add(f"{name}_change", float(s.loc[sid, "index_nominal"]) - base, digits=1)
-        nums.add(f"{name}_rank_median", int(s.loc[sid, "rank_median"]))
-        nums.add(f"{name}_rank_p05", int(s.loc[sid, "rank_p05"]))
-        nums.add(f"{name}_rank_p95", int(s.loc[sid, "rank_p95"]))
-        nums.add(f"{name}_p_best", float(s.loc[sid, "p_best"]) * 100, digits=1)
-    nums.add("p_top_beats_second", float(a.result.ordering.loc[top, second]) * 100, digits=1)
-    nums.add("p_top_beats_baseline", float(a.result.ordering.loc[top, BASELINE]) * 100, digits=1)
-    nums.add("top_closed_max", float(mean_closed(a).loc[top].max()), digits=1)
-    nums.add("n_no_effect", sum(is_control(a, x.id) for x in a.scenarios))
+    nums.add("n_no_effect", sum(is_control(a, s.id) for s in a.scenarios))
+    change = records(a.change, "scenario")
+    nominal = records(a.nominal, "scenario")
+    passes = {
+        (str(s), str(m)): {"above": above, "passes": passed}
+        for s, m, above, passed in zip(
+            a.passes["scenario"],
+            a.passes["model"],
+            a.passes["above"],
+            a.passes["passes"],
+            strict=True,
+        )
+    }
+    for sid in [BASELINE, *(s.id for s in a.scenarios)]:
+        for stat in ("index", "p05", "p95"):
+            nums.add(f"{stat}_{sid}", float(nominal[sid][stat]), digits=1)
+        for m in MODELS:
+            k = number_key(m)
+            nums.add(f"above_{sid}_{k}", float(passes[(sid, m)]["above"]) * 100, digits=0)
+            if sid != BASELINE:
+                nums.add(f"passes_{sid}_{k}", float(passes[(sid, m)]["passes"]) * 100, digits=0)
+        if sid != BASELINE:
+            for stat in ("min", "median", "max"):
+                nums.add(f"change_{stat}_{sid}", float(change[sid][stat]), digits=1)
+    top = top_scenario(a)
+    for stat in ("min", "median", "max"):
+        nums.add(f"top_change_{stat}", float(change[top][stat]), digits=1)
+    for m in MODELS:
+        k = number_key(m)
+        nums.add(f"top_passes_{k}", float(passes[(top, m)]["passes"]) * 100, digits=0)
+        nums.add(f"top_above_{k}", float(passes[(top, m)]["above"]) * 100, digits=0)
+        nums.add(f"base_above_{k}", float(passes[(BASELINE, m)]["above"]) * 100, digits=0)
+    for stat in ("index", "p05", "p95"):
+        nums.add(f"top_{stat}", float(nominal[top][stat]), digits=1)
+    contrib = a.contributions[a.contributions["scenario"] == top]
+    if len(contrib):
+        best = contrib.sort_values("points", ascending=False, kind="stable").iloc[0]
+        nums.add("top_largest_contribution", float(best["points"]), digits=1)
     return nums
 
 
-def is_control(a: ScenarioAnalysis, scenario_id: str) -> bool:
-    """True when the scenario leaves the nominal index and every nominal gap unchanged."""
-    s = a.result.summary.set_index("scenario_id")
-    g = a.result.gaps
-    same_index = bool(
-        np.isclose(s.loc[scenario_id, "index_nominal"], s.loc[BASELINE, "index_nominal"])
+def text_fields(a: ScenarioAnalysis, lang: Lang) -> dict[str, str]:
+    """Non-numeric fields of notebook 05's text."""
+    top = top_scenario(a)
+    contrib = a.contributions[a.contributions["scenario"] == top]
+    largest = (
+        str(contrib.sort_values("points", ascending=False, kind="stable").iloc[0]["indicator_id"])
+        if len(contrib)
+        else ""
     )
-    closed = g.loc[g["scenario_id"] == scenario_id, "closed_nominal"].astype(float)
-    return same_index and bool(np.allclose(closed.fillna(0.0), 0.0))
-
-
-def top_scenarios(a: ScenarioAnalysis) -> tuple[str, str]:
-    """Ids of the two reforms with the highest nominal index for Kazakhstan (first wins ties)."""
-    s = a.result.summary.set_index("scenario_id").drop(index=BASELINE)
-    ranked = s["index_nominal"].astype(float).sort_values(ascending=False, kind="stable")
-    return str(ranked.index[0]), str(ranked.index[1])
+    return {
+        "reference_date": a.reference_date,
+        "top": scenario_label(a, top, lang),
+        "top_id": top,
+        "top_largest_indicator": largest,
+    }
 
 
 def definition_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
-    """Scenario label, foreign model borrowed from, and rationale (English, as in the file)."""
+    """Scenario label, foreign model borrowed from, and rationale (as in the file)."""
     frame = pd.DataFrame(
         {
             "label": [s.label[lang] for s in a.scenarios],
-            "borrows_from": [row_label(s.borrows_from, "system", lang) for s in a.scenarios],
+            "borrows_from": [system_label(s.borrows_from, lang) for s in a.scenarios],
             "rationale": [
                 s.rationale if isinstance(s.rationale, str) else s.rationale[lang]
                 for s in a.scenarios
@@ -107,107 +133,91 @@ def definition_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
     return localise(frame, cols, lang)
 
 
-def result_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
-    """Per scenario: Kazakhstan's index and rank (nominal, 5-95%) and P(best scenario)."""
-    s = a.result.summary.copy()
-    s["label"] = [scenario_label(a, i, lang) for i in s["scenario_id"]]
-    for c in ("index_nominal", "index_p05", "index_p95", "change_median"):
-        s[c] = s[c].astype("float64")
-    for c in ("rank_nominal", "rank_median", "rank_p05", "rank_p95"):
-        s[c] = s[c].astype(int)
-    s["p_best"] = s["p_best"].astype("float64") * 100
-    names = (
-        "label",
-        "index_nominal",
-        "index_p05",
-        "index_p95",
-        "change_median",
-        "rank_nominal",
-        "rank_median",
-        "rank_p05",
-        "rank_p95",
-        "p_best",
-    )
-    digits = dict.fromkeys(
-        ("index_nominal", "index_p05", "index_p95", "change_median", "p_best"), 1
-    )
-    return localise(s, {c: f"scenarios.col_{c}" for c in names}, lang, digits=digits)
-
-
-def index_chart(a: ScenarioAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
-    """Kazakhstan's index per scenario: nominal value and 5-95% interval; median rank in labels."""
-    s = a.result.summary.reset_index(drop=True)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.45 * len(s) + 1.2))
-    y = np.arange(len(s))
-    nominal = s["index_nominal"].to_numpy(dtype=float)
-    lo, hi = s["index_p05"].to_numpy(dtype=float), s["index_p95"].to_numpy(dtype=float)
-    err = np.vstack([np.clip(nominal - lo, 0, None), np.clip(hi - nominal, 0, None)])
-    ax.errorbar(
-        nominal, y, xerr=err, fmt="o", capsize=4, label=t("scenarios.legend_interval", lang)
-    )
-    base = float(s.loc[s["scenario_id"] == BASELINE, "index_nominal"].iloc[0])
-    ax.axvline(
-        base, color="grey", linestyle="--", linewidth=1, label=t("scenarios.legend_baseline", lang)
-    )
-    rank = t("scenarios.rank_short", lang)
-    labels = [
-        f"{scenario_label(a, sid, lang)} ({rank} {int(r)})"
-        for sid, r in zip(s["scenario_id"], s["rank_median"], strict=True)
+def passes_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
+    """Per scenario: change across the grid; how often Kazakhstan is above or passes each model."""
+    change = records(a.change, "scenario")
+    p = a.passes.set_index(["scenario", "model"])
+    ids = [BASELINE, *(s.id for s in a.scenarios)]
+    out = pd.DataFrame({t("scenarios.col_label", lang): [scenario_label(a, i, lang) for i in ids]})
+    out[t("scenarios.col_change", lang)] = [
+        f"{number(change[i]['median'], lang, digits=1)} "
+        f"({number(change[i]['min'], lang, digits=1)}…"
+        f"{number(change[i]['max'], lang, digits=1)})"
+        for i in ids
     ]
-    ax.set_yticks(y, labels, fontsize=7)
+    above = p["above"].astype(float) * 100
+    passes = p["passes"].astype(float) * 100
+    shares = []
+    for m in MODELS:
+        name = system_label(m, lang)
+        above_col = t("scenarios.col_above", lang, model=name)
+        passes_col = t("scenarios.col_passes", lang, model=name)
+        out[above_col] = [above[(i, m)] for i in ids]
+        out[passes_col] = [np.nan if i == BASELINE else passes[(i, m)] for i in ids]
+        shares += [above_col, passes_col]
+    return with_locale(out, lang, digits=dict.fromkeys(shares, 0))
+
+
+def nominal_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
+    """Kazakhstan's index under the nominal construction with the coding interval, and its rank."""
+    n = a.nominal.copy()
+    n["label"] = [scenario_label(a, i, lang) for i in n["scenario"]]
+    n["rank"] = n["rank"].astype("Int64")
+    cols = {
+        "label": "scenarios.col_label",
+        "index": "scenarios.col_index",
+        "p05": "scenarios.col_p05",
+        "p95": "scenarios.col_p95",
+        "rank": "scenarios.col_rank",
+    }
+    return localise(n, cols, lang, digits={"index": 1, "p05": 1, "p95": 1})
+
+
+def contribution_table(a: ScenarioAnalysis, indicators: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Points each changed indicator adds alone (nominal construction), largest first."""
+    c = a.contributions.copy()
+    names = dict(zip(indicators["indicator_id"], indicators[f"label_{lang}"], strict=True))
+    c = c[~np.isclose(c["points"].astype(float), 0.0)]
+    order = {s.id: i for i, s in enumerate(a.scenarios)}
+    c = c.assign(_o=c["scenario"].map(order)).sort_values(
+        ["_o", "points"], ascending=[True, False], kind="stable"
+    )
+    c["label"] = [scenario_label(a, i, lang) for i in c["scenario"]]
+    c["indicator"] = [f"{i}: {names.get(i, i)}" for i in c["indicator_id"]]
+    cols = {
+        "label": "scenarios.col_label",
+        "indicator": "scenarios.col_indicator",
+        "points": "scenarios.col_points",
+    }
+    return localise(c, cols, lang, digits={"points": 1})
+
+
+def change_chart(a: ScenarioAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
+    """Change of Kazakhstan's index against the baseline in every construction, per scenario."""
+    g = a.grid.pivot(index="construction", columns="scenario", values="index")
+    ids = [s.id for s in a.scenarios]
+    delta = g[ids].sub(g[BASELINE], axis=0)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.5 * len(ids) + 1.4))
+    for y, sid in enumerate(ids):
+        values = delta[sid].dropna().to_numpy(dtype=float)
+        jitter = (np.arange(len(values)) % 7 - 3) * 0.04
+        ax.scatter(values, y + jitter, s=8, alpha=0.6, color="#1f77b4", gid=f"scenario:{sid}")
+        ax.plot([np.median(values)] * 2, [y - 0.3, y + 0.3], color="black", linewidth=1.5)
+    ax.axvline(0, color="grey", linestyle="--", linewidth=1)
+    ax.set_yticks(range(len(ids)), [scenario_label(a, i, lang) for i in ids], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel(t("scenarios.axis_index", lang))
+    ax.set_xlabel(t("scenarios.axis_change", lang))
     ax.set_title(t("scenarios.chart_title", lang))
-    ax.legend(fontsize=7, loc="lower right")
     localise_axes(ax, lang)
     return ax
-
-
-def closed_heatmap(
-    a: ScenarioAnalysis, dimensions: pd.DataFrame, lang: Lang, ax: Axes | None = None
-) -> Axes:
-    """Gap closed per scenario and dimension (index points, mean over the foreign models)."""
-    data = mean_closed(a)
-    labels = dimension_labels(dimensions, lang)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 2))
-    matrix = data.to_numpy(dtype=float)
-    limit = max(float(np.nanmax(np.abs(matrix))) if matrix.size else 0.0, 1.0)
-    image = ax.imshow(matrix, aspect="auto", cmap="RdBu", vmin=-limit, vmax=limit)
-    for (i, j), v in np.ndenumerate(matrix):
-        if np.isfinite(v):
-            ax.text(j, i, number(v, lang, digits=0), ha="center", va="center", fontsize=6)
-    ax.set_xticks(
-        range(len(data.columns)),
-        [labels.get(str(d), str(d)) for d in data.columns],
-        rotation=40,
-        ha="right",
-        fontsize=7,
-    )
-    ax.set_yticks(
-        range(len(data)), [scenario_label(a, str(i), lang) for i in data.index], fontsize=7
-    )
-    colour_bar = ax.figure.colorbar(image, ax=ax, label=t("scenarios.axis_closed", lang))
-    localise_axes(colour_bar.ax, lang)
-    ax.set_title(t("scenarios.heatmap_title", lang))
-    return ax
-
-
-def ordering_table(a: ScenarioAnalysis, lang: Lang) -> pd.DataFrame:
-    """Pairwise probabilities (%) that the row scenario gives Kazakhstan a higher index."""
-    o = a.result.ordering.astype("float64") * 100
-    names = [scenario_label(a, str(i), lang) for i in o.index]
-    out = pd.DataFrame(o.to_numpy(), columns=names)
-    out.insert(0, t("scenarios.col_row_beats_column", lang), names)
-    return with_locale(out, lang, digits=dict.fromkeys(names, 1))
 
 
 def programme_table(a: ScenarioAnalysis, programme: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Per scenario: the article's programme items linked to the indicators it raises."""
     names = dict(zip(programme["item_id"], programme[f"label_{lang}"], strict=True))
     x = a.programme.copy()
-    x["label"] = [scenario_label(a, i, lang) for i in x["scenario_id"]]
+    x["label"] = [scenario_label(a, i, lang) for i in x["scenario"]]
     x["item"] = [f"{i}: {names.get(i, i)}" for i in x["link_id"]]
     cols = {
         "label": "scenarios.col_label",
