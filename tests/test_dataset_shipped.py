@@ -86,7 +86,16 @@ def test_ipcc_is_a_dated_predecessor_of_the_iopc(tables):
 
 def test_reliability_has_every_dimension_and_overall(tables):
     dims = set(tables["dimensions"]["dimension_id"])
-    assert set(tables["reliability"]["dimension"]) == dims | {"overall"}
+    rel = tables["reliability"]
+    assert set(rel["dimension"]) == dims | {"all"}
+    assert set(rel["variant"]) == {"values", "status"}
+    overall = rel[(rel["jurisdiction"] == "all") & (rel["dimension"] == "all")].set_index("variant")
+    # counting "one coder found a value, the other did not" lowers agreement
+    assert overall.loc["status", "alpha"] < overall.loc["values", "alpha"]
+    assert overall.loc["status", "n_items"] > overall.loc["values", "n_items"]
+    for variant in ("values", "status"):
+        row = overall.loc[variant]
+        assert row["ci_low"] <= row["alpha"] <= row["ci_high"]
 
 
 def test_every_unit_has_a_class_of_the_codebook(tables):
