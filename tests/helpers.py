@@ -40,3 +40,69 @@ def write_notebook(path: Path, parameters: str, *cells: str) -> Path:
     }
     nbformat.write(nb, path)
     return path
+
+
+DATA = ROOT / "tests" / "data"
+
+
+def shipped_source(source: str, dest: Path) -> Path:
+    """Expand a validation data set shipped in ``tests/data`` into ``dest / source``.
+
+    The files listed for ``source`` in ``tests/data/fixtures.json`` are decompressed and checked
+    against the sha256 of the original (the mirror's pinned file), so readers see the published
+    bytes. Returns the folder, laid out like the source's folder in the mirror.
+    """
+    import gzip
+    import hashlib
+    import json
+
+    index = json.loads((DATA / "fixtures.json").read_text(encoding="utf-8"))
+    entries = [e for e in index["files"] if e["source"] == source]
+    if not entries:
+        known = sorted({e["source"] for e in index["files"]})
+        raise KeyError(f"{source!r} is not shipped in tests/data; expected one of {known}")
+    folder = dest / source
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in entries:
+        data = gzip.decompress((DATA / entry["shipped"]).read_bytes())
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry["sha256"]:
+            raise ValueError(
+                f"tests/data/{entry['shipped']}: expands to sha256 {digest}; expected "
+                f"{entry['sha256']} (run tests/data/make_fixtures.py)"
+            )
+        (folder / entry["name"]).write_bytes(data)
+    return folder
+
+
+def published(name: str):  # noqa: ANN201
+    """The reference number ``name`` of ``data/raw/reference/published.json``."""
+    from policingstudy.core.paths import ProjectPaths
+    from policingstudy.data.reference import published as _published
+
+    return _published(name, paths=ProjectPaths(ROOT))
+
+
+def approx_published(name: str):  # noqa: ANN201
+    """``pytest.approx`` of a reference number with its published tolerance."""
+    import pytest
+
+    ref = published(name)
+    return pytest.approx(ref.value, abs=ref.tolerance)
+
+
+def load_script(path: Path):  # noqa: ANN201
+    """Import a checked-in script (``scripts/``, ``tests/data/``) as a module."""
+    import importlib.util
+    import sys
+
+    name = f"_script_{path.parent.name}_{path.stem}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{path}: cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the script runs
+    spec.loader.exec_module(module)
+    return module
