@@ -35,8 +35,8 @@ matplotlib.use("Agg")
 
 DOWNLOAD_ENV = "POLICINGSTUDY_TEST_DOWNLOAD"
 HOW_TO_GET = (
-    "set POLICINGSTUDY_MIRROR=/path/to/shared/mirror, or run `policingstudy fetch` on a machine "
-    f"with network access (or let the tests download them: unset {DOWNLOAD_ENV})"
+    "to run it, set POLICINGSTUDY_MIRROR=/path/to/shared/mirror or run `policingstudy fetch` "
+    "with network access"
 )
 Locate = Callable[[str], Path]
 
@@ -69,7 +69,7 @@ class ExternalData:
         return None
 
     def _download(self, ids: list[str]) -> str | None:
-        """Fetch ``ids`` into the cache; None on success, else why not."""
+        """Fetch ``ids`` into the cache; None on success, else why not (a few words)."""
         from policingstudy.core.errors import ChecksumError, SourceError
         from policingstudy.data import sources
 
@@ -80,11 +80,11 @@ class ExternalData:
         try:
             sources.fetch(ids, paths=self.paths, retries=1, timeout=30.0)
         except (SourceError, ChecksumError, OSError) as exc:
-            first = str(exc).splitlines()
-            reason = " ".join(first[:2]) if first else type(exc).__name__
-            if "no network" in reason:
-                self.offline_reason = "no network"
-            return reason
+            text = str(exc)
+            if "no network" in text:
+                self.offline_reason = "no network to download them"
+                return self.offline_reason
+            return f"download failed: {text.splitlines()[0]}"
         return None
 
     def require(self, *ids: str, family: str) -> Locate:
@@ -104,18 +104,16 @@ class ExternalData:
         if problem is not None:
             problem = self._download(wanted) or self._problem(wanted)
         if problem is not None:
-            where = (
-                "POLICINGSTUDY_MIRROR is not set" if self.mirror is None else "not in the mirror"
-            )
+            names = ", ".join(wanted) if len(wanted) <= 3 else f"{wanted[0]} ... {wanted[-1]}"
+            mirror = "POLICINGSTUDY_MIRROR unset" if self.mirror is None else "not in the mirror"
             reason = (
-                f"{family}: real files of {len(wanted)} source(s) {', '.join(wanted)} not "
-                f"available ({where}; not cached in data/raw/external; download: {problem}); "
-                f"{HOW_TO_GET}"
+                f"{family}: needs {len(wanted)} external source(s) ({names}): {mirror}, not "
+                f"cached in data/raw/external, {problem}; {HOW_TO_GET}"
             )
             self.skipped[family] = reason
-            pytest.skip(reason)
-        paths, mirror = self.paths, self.mirror
-        return lambda sid: sources.locate(sid, paths=paths, mirror=mirror)
+            _skip_at_test(reason)
+        paths, mirror_folder = self.paths, self.mirror
+        return lambda sid: sources.locate(sid, paths=paths, mirror=mirror_folder)
 
     def folder(self, ids: Iterable[str] | None, *, family: str) -> Path:
         """One folder laid out ``<id>/<file>`` holding every file of ``ids`` (None: all)."""
@@ -125,8 +123,16 @@ class ExternalData:
         locate = self.require(*wanted, family=family)
         folders = {locate(sid).parent for sid in wanted}
         if len(folders) != 1:  # some sources cached, others only in the mirror
-            pytest.skip(f"{family}: sources split between the cache and the mirror; {HOW_TO_GET}")
+            _skip_at_test(f"{family}: sources split between the cache and the mirror; {HOW_TO_GET}")
         return folders.pop()
+
+
+def _skip_at_test(reason: str) -> None:
+    """Skip, reported at the test's location (as a skip marker is), not at this file's."""
+    try:
+        raise pytest.skip.Exception(reason, _use_item_location=True)
+    except TypeError:  # a pytest without the keyword
+        pytest.skip(reason)
 
 
 def _env_mirror() -> Path | None:
@@ -150,8 +156,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
     if _EXTERNAL.skipped:
         terminalreporter.section("external data")
         terminalreporter.write_line(
-            f"{len(_EXTERNAL.skipped)} real-data test famil(ies) skipped: the external files "
-            f"were not available. {HOW_TO_GET}."
+            f"{len(_EXTERNAL.skipped)} real-data famil(ies) skipped, their external files not "
+            f"available; {HOW_TO_GET}:"
         )
         for family in sorted(_EXTERNAL.skipped):
             terminalreporter.write_line(f"  - {family}")
