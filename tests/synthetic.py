@@ -169,3 +169,239 @@ def write_survey(folder: Path, *, agencies: list[dict] | None = None) -> Path:
     (folder / "agencies.json").write_text(json.dumps(agencies, indent=1), encoding="utf-8")
     (folder / "cities.json").write_text(json.dumps(cities, indent=1), encoding="utf-8")
     return folder
+
+
+# -- Kazakhstan: regional crime (qamqor) and form 1-SNG -------------------------------------------
+
+# English names as the qamqor files spell them (file stems of the 1-SNG workbooks)
+KZ_REGION_NAMES = [
+    "Abay region", "Akmola region", "Aktobe region", "Almaty city", "Almaty region",
+    "Astana city", "Atyrau region", "East Kazakhstan region", "Jambyl region", "Jetisu region",
+    "Karaganda region", "Kostanay region", "Kyzylorda region", "Mangystau region",
+    "North Kazakhstan region", "Pavlodar region", "Shymkent city", "Turkistan region",
+    "Ulytau region", "West Kazakhstan region",
+]  # fmt: skip
+
+
+def write_kz_crime(folder: Path, offences: dict[str, int] | None = None) -> Path:
+    """``comb.csv`` and ``clearance-rate-divided.csv`` with made-up, consistent counts."""
+    offences = offences or {name: 1000 + 10 * i for i, name in enumerate(KZ_REGION_NAMES)}
+    persons = {name: count // 4 for name, count in offences.items()}
+    write_csv(folder / "comb.csv", [["Region", "Value"], *offences.items()])
+    ratio = [
+        [i, name, persons[name], count, persons[name] / count]
+        for i, (name, count) in enumerate(offences.items())
+    ]
+    header = ["", "Region", "clearance-rate", "crime-rate", "clearance-rate-divided"]
+    write_csv(folder / "clearance-rate-divided.csv", [header, *ratio])
+    return folder
+
+
+SNG1_HEADER = [
+    "Наименование", None, None, None,
+    "Кол-во правонарушений, зарегистрированных ЕРДР в отчетном периоде",
+    "в том числе, в отношении граждан из других государств СНГ",
+    "Количество правонарушений, уголовные дела о которых окончены производством",
+    "в том числе, совершенных гражданами других государств СНГ",
+    "Осталось правонарушений, по которым впервые прерваны сроки",
+    "Выявлено лиц, совершивших уголовные правонарушения",
+]  # fmt: skip
+
+
+def sng1_rows(seed: int) -> list[list[Any]]:
+    """Sheet R1 of a 1-SNG workbook: title, header, column numbers and three form lines."""
+    return [
+        ['Форма № СНГ-1 "Сведения о состоянии преступности"'],
+        [],
+        SNG1_HEADER,
+        ["А", None, None, "Б", 1, 2, 3, 4, 5, 6],
+        ["Всего", None, None, 1, 100 + seed, 1, 40, 0, 10, 30 + seed],
+        ["Уголовные правонарушения по статьям УК", "Убийство", None, 2, 3, 0, 2, 0, 0, 2],
+        [None, "связанных с оборотом", "оружия (ст. 287 УК)", 3, 5, 0, 4, 0, 1, seed],
+    ]
+
+
+def write_kz_sng1(folder: Path, names: Sequence[str] = KZ_REGION_NAMES) -> Path:
+    """One '<Region>.XLSX' workbook per region, each with a small sheet R1."""
+    for seed, name in enumerate(names):
+        write_xlsx(folder / f"{name}.XLSX", {"R1": sng1_rows(seed)})
+    return folder
+
+
+# -- Population: Kazakhstan (BNS) ----------------------------------------------------------------
+
+
+def kz_series_counts() -> dict[tuple[str, int], int]:
+    """Made-up population of every unit (Russian name) and year, in each year's BNS layout."""
+    from policingstudy.data.readers.population import KZ_NAMES_RU, kz_layout
+
+    counts = {}
+    for year in range(2000, 2024):
+        units = kz_layout(year)
+        for i, (name, code) in enumerate(KZ_NAMES_RU.items()):
+            if code in units:
+                counts[(name, year)] = 500_000 + 1000 * i + (year - 2000)
+    return counts
+
+
+def write_kz_series(folder: Path, counts: dict[tuple[str, int], int] | None = None) -> Path:
+    """``source.xlsx`` (sheet 'Все население', '-' where a unit did not exist) and ``kazpop.csv``."""
+    from policingstudy.data.readers.population import KZ_NAMES_RU, KZ_TOTAL_RU
+
+    counts = counts if counts is not None else kz_series_counts()
+    years = list(range(2000, 2024))
+    totals = {y: sum(v for (_, year), v in counts.items() if year == y) for y in years}
+    sheet: list[list[Any]] = [["", *years], [KZ_TOTAL_RU + " ", *(totals[y] for y in years)]]
+    for name in KZ_NAMES_RU:
+        sheet.append([name, *(counts.get((name, y), "-") for y in years)])
+    write_xlsx(folder / "source.xlsx", {"Все население": sheet})
+    lines: list[list[Any]] = [["Область", "Год", "Население"]]
+    lines += [[KZ_TOTAL_RU, y, f"{totals[y]}.0"] for y in years]
+    lines += [[name, y, f"{v}.0"] for (name, y), v in sorted(counts.items())]
+    write_csv(folder / "kazpop.csv", lines)
+    return folder
+
+
+# English names of the bulletin's CSV, in the bulletin's order (Kazakh names: KZ_NAMES_KK)
+KZ_BULLETIN_ENGLISH = {
+    "Абай": "Abai Region", "Ақмола": "Akmola Region", "Ақтөбе": "Aktobe Region",
+    "Алматы": "Almaty Region", "Атырау": "Atyrau Region", "Батыс Қазақстан": "West Kazakhstan Region",
+    "Жамбыл": "Jambyl Region", "Жетісу": "Jetisu Region", "Қарағанды": "Karaganda Region",
+    "Қостанай": "Kostanay Region", "Қызылорда": "Kyzylorda Region", "Маңғыстау": "Mangystau Region",
+    "Павлодар": "Pavlodar Region", "Солтүстік Қазақстан": "North Kazakhstan Region",
+    "Түркістан облысы": "Turkistan Region", "Ұлытау": "Ulytau Region",
+    "Шығыс Қазақстан": "East Kazakhstan Region", "Астана қаласы": "Astana city",
+    "Алматы қаласы": "Almaty city", "Шымкент қаласы": "Shymkent city",
+}  # fmt: skip
+
+
+def write_kz_bulletin(folder: Path, counts: dict[str, int]) -> Path:
+    """``source.xlsx`` (sheet '01', data from row 6) and ``city_population.csv`` (21 rows)."""
+    from policingstudy.data.readers.population import KZ_NAMES_KK, KZ_TOTAL_KK
+
+    total = sum(counts[name] for name in KZ_NAMES_KK)
+    sheet: list[list[Any]] = [["Бюллетень"], [], [], [], ["", "Барлығы"], [KZ_TOTAL_KK, total]]
+    sheet += [[name, counts[name]] for name in KZ_NAMES_KK]
+    write_xlsx(folder / "source.xlsx", {"01": sheet})
+    rows: list[list[Any]] = [["Region", "Total"], ["The Republic of Kazakhstan", total]]
+    rows += [[KZ_BULLETIN_ENGLISH[name], counts[name]] for name in KZ_NAMES_KK]
+    write_csv(folder / "city_population.csv", rows)
+    return folder
+
+
+# -- Population: Germany (Destatis GENESIS exports) -----------------------------------------------
+
+
+def de_land_population(land_index: int, year: int) -> int | None:
+    """Made-up population of Land number ``land_index`` (alphabetical) on 31 December."""
+    from policingstudy.data.readers.population import DE_EAST, DE_LAND_CODES
+
+    name = list(DE_LAND_CODES)[land_index]
+    if year < 1990 and name in DE_EAST:
+        return None
+    return 91 * (1000 + 10 * land_index + (year - 1950))
+
+
+def _genesis(table: str, title: str, header: list[str], data: list[list[str]]) -> bytes:
+    lines = [
+        f"GENESIS-Tabelle: {table}",
+        f"{title};",
+        "Fortschreibung des Bevölkerungsstandes;",
+        "Bevölkerungsstand (Anzahl);",
+        ";".join(["", *(["Bundesländer"] * (len(header) - 1))]),
+        ";".join(header),
+        *(";".join(line) for line in data),
+        "__________",
+        '"Berlin: bis 1989 nur Berlin-West."',
+        "© Statistisches Bundesamt (Destatis), synthetic test file",
+        "Stand: 01.01.2024 / 00:00:00",
+    ]
+    return ("\n".join(lines) + "\n").encode("latin-1")
+
+
+def write_de_by_age(folder: Path) -> Path:
+    """``12411-0012.csv``: 91 single ages and 'Insgesamt' per date, 1967-2023 (made up)."""
+    from policingstudy.data.readers.population import DE_LAND_CODES
+
+    lands = list(DE_LAND_CODES)
+    data = []
+    for year in range(1967, 2024):
+        for age in [*range(91), "Insgesamt"]:
+            cells = []
+            for i in range(16):
+                total = de_land_population(i, year)
+                cells.append(
+                    "-" if total is None else str(total if age == "Insgesamt" else total // 91)
+                )
+            label = "Insgesamt" if age == "Insgesamt" else f"{age}-Jährige"
+            data.append([f"31.12.{year}", label, *cells])
+    text = _genesis("12411-0012", "Bevölkerung: Bundesländer, Stichtag, Altersjahre",
+                    ["", "", *lands], data)  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "12411-0012.csv").write_bytes(text)
+    return folder
+
+
+def write_de_totals(folder: Path) -> Path:
+    """``12411-0010.csv``: one line per Land, 31.12.1958-31.12.2018 (made up, as above)."""
+    from policingstudy.data.readers.population import DE_LAND_CODES
+
+    years = range(1958, 2019)
+    data = []
+    for i, name in enumerate(DE_LAND_CODES):
+        values = [de_land_population(i, y) for y in years]
+        data.append([name, *("-" if v is None else str(v) for v in values)])
+    header = ["", *(f"31.12.{y}" for y in years)]
+    text = _genesis("12411-0010", "Bevölkerung: Bundesländer, Stichtag", header, data)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "12411-0010.csv").write_bytes(text)
+    return folder
+
+
+# -- Population: England and Wales (ONS police force area tables) --------------------------------
+
+
+def ew_pfa_population(code_index: int, year: int) -> int:
+    """Made-up mid-year population of police force area number ``code_index``, rounded to 100."""
+    return 100 * (5000 + 100 * code_index + (year - 2000))
+
+
+def _ons_rows(columns: list[Any], years: list[int], *, footnotes: bool = False) -> list[list[Any]]:
+    from policingstudy.data.readers.ew import PFA_NAMES
+
+    areas = [[code, name + ("10" if footnotes and code == "E23000006" else "")]
+             for code, name in PFA_NAMES.items()]  # fmt: skip
+    values = [[ew_pfa_population(i, y) for y in years] for i in range(len(areas))]
+    total = [sum(v[k] for v in values) for k in range(len(years))]
+    rows: list[list[Any]] = [["Police force area tables (synthetic)"], [], [], []]
+    rows.append(["Area Code", "Area Name", *columns])
+    rows.append(["K04000001", "England and Wales", *total])
+    rows.append(["E92000001", "England", *total])  # a subtotal: dropped
+    rows.append(["E12000001", "North East", *total])
+    rows += [[*area, *vals] for area, vals in zip(areas, values, strict=True)]
+    rows.append(["W92000004", "Wales", *total])
+    return rows
+
+
+def write_ew_population(root: Path) -> dict[str, Path]:
+    """The three ONS editions the population reader uses, as ``{source_id: folder}``."""
+    from policingstudy.data.readers.population import EW_SOURCES
+
+    (mar2018, p9), (mar2019, _), (jun2019, _) = EW_SOURCES.items()
+    folders = {sid: root / sid for sid in EW_SOURCES}
+    write_xlsx(
+        folders[mar2018] / p9[0],
+        {
+            "Table P9": _ons_rows(list(range(2002, 2017)), list(range(2002, 2017))),
+            "Table P3": _ons_rows(["Population figures (mid-2016)"], [2016]),
+        },
+    )
+    write_xlsx(
+        folders[mar2019] / EW_SOURCES[mar2019][0],
+        {"Table P3 ": _ons_rows(["Population figures (mid-2017)"], [2017])},
+    )
+    write_xlsx(
+        folders[jun2019] / EW_SOURCES[jun2019][0],
+        {"Table P3": _ons_rows(["Population figures (mid-2018)"], [2018], footnotes=True)},
+    )
+    return folders
