@@ -39,7 +39,9 @@ def write_ods(path: Path, sheets: dict[str, Rows]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="odf") as writer:
         for name, rows in sheets.items():
-            pd.DataFrame([list(r) for r in rows]).to_excel(
+            width = max((len(r) for r in rows), default=1)
+            padded = [[*r, *[None] * (width - len(r))] for r in rows]
+            pd.DataFrame(padded).to_excel(
                 writer, sheet_name=name, header=False, index=False
             )
     return path
@@ -405,3 +407,91 @@ def write_ew_population(root: Path) -> dict[str, Path]:
         {"Table P3": _ons_rows(["Population figures (mid-2018)"], [2018], footnotes=True)},
     )
     return folders
+
+
+# -- England and Wales: IOPC, PCC holders, workforce, Taser, recorded crime -------------------------
+
+IOPC_YEARS = [f"{y % 100:02d}/{(y + 1) % 100:02d}" for y in range(2004, 2020)]
+
+
+def iopc_rows(authorities: dict[str, list[int]]) -> list[list[Any]]:
+    """Rows Authority, 16 financial years, Total (the sum)."""
+    return [[name, *counts, sum(counts)] for name, counts in authorities.items()]
+
+
+def iopc_authorities() -> dict[str, list[int]]:
+    """Made-up deaths: most forces (by IOPC spellings), a joint incident and a national body.
+
+    Wiltshire is left out: an absent force had no death in any year.
+    """
+    from policingstudy.data.readers.ew import PFA_NAMES
+
+    names = {code: name for code, name in PFA_NAMES.items() if code != "E23000038"}
+    names["E23000036"] = "Avon & Somerset"
+    names["E23000034"] = "City of London"
+    rows = {name: [(i + k) % 3 for k in range(16)] for i, name in enumerate(names.values())}
+    rows["Surrey & Metropolitan"] = [0] * 13 + [1, 0, 0]
+    rows["British Transport Police"] = [1] + [0] * 15
+    return rows
+
+
+def write_iopc_csv(folder: Path, authorities: dict[str, list[int]] | None = None) -> Path:
+    """``fatalities.csv`` of an IOPC deaths-by-force source."""
+    rows = iopc_rows(authorities or iopc_authorities())
+    write_csv(folder / "fatalities.csv", [["Authority", *IOPC_YEARS, "Total"], *rows])
+    return folder
+
+
+def write_iopc_ods(folder: Path, sheet: str, authorities: dict[str, list[int]]) -> Path:
+    """``Time_series_tables_2019-20.ods`` with one category sheet in the IOPC layout.
+
+    The count of the first authority in 2018/19 carries a revision marker ('~').
+    """
+    body = iopc_rows(authorities)
+    body[0][15] = f"{body[0][15]}~"
+    rows: list[list[Any]] = [
+        ["Deaths (synthetic)"], [], [],
+        ["Table 3.5 Number of  FATALITIES by appropriate authority and financial year"],
+        ["Appropriate authority", "Financial year", *[None] * 15, "Total"],
+        [None, *IOPC_YEARS, None],
+        *body,
+        ["Total", *[None] * 17],
+    ]  # fmt: skip
+    return write_ods(folder / "Time_series_tables_2019-20.ods", {sheet: rows})
+
+
+def write_pcc_party(folder: Path) -> Path:
+    """``pcc_list_by_year.xlsx``, sheet 'wider': 42 force areas x 2012-2024, made-up parties."""
+    from policingstudy.data.readers.ew import PFA_NAMES
+
+    parties = ["Conservative", "Labour", "Independent ", "Plaid Cymru"]
+    rows: list[list[Any]] = [["Name in dataset", *range(2012, 2025)]]
+    for i, (code, name) in enumerate(PFA_NAMES.items()):
+        if code == "E23000034":  # City of London: no PCC
+            continue
+        rows.append([name + " ", *(parties[(i + y) % 4] for y in range(13))])
+    write_xlsx(folder / "pcc_list_by_year.xlsx", {"wider": rows, "Sheet1": [["x"]]})
+    return folder
+
+
+def write_workforce(folder: Path, year: int, *, forces: int = 43) -> Path:
+    """A Home Office workforce release (ODS, Table_1) with the region of the same name first."""
+    import datetime
+
+    from policingstudy.data.readers.ew import PFA_NAMES, WORKFORCE_FILES
+
+    dates = [datetime.datetime(year - 1, 9, 30), datetime.datetime(year, 3, 31),
+             datetime.datetime(year, 9, 30)]  # fmt: skip
+    rows: list[list[Any]] = [
+        [f"Table 1: Police officers by police force area, England and Wales ({year}, FTE)"],
+        [], ["England and Wales"], [None, "As at:"], [],
+        [None, *dates, "number"],
+        ["West Midlands ", 9999.0, 9999.0, 9999.0, 0.0],  # the region, before the force
+    ]  # fmt: skip
+    for i, name in enumerate(list(PFA_NAMES.values())[:forces]):
+        label = f"{name}1" if i == 0 else name  # a footnote digit
+        rows.append([label, 1000.0 + i, 1001.0 + i, 1002.0 + i, 2.0])
+    rows += [["British Transport Police", 3000.0, 3001.0, 3002.0, 2.0],
+             ["Central Service Secondments", 300.0, 301.0, 302.0, 2.0]]  # fmt: skip
+    write_ods(folder / WORKFORCE_FILES[year], {"Table_1": rows})
+    return folder

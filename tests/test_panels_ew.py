@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -14,10 +12,6 @@ import pandas as pd
 import pytest
 
 from policingstudy.core.errors import PanelError
-from policingstudy.core.paths import ProjectPaths
-from policingstudy.data import sources
-from policingstudy.data.readers.crossnational import read_wgi_2024
-from policingstudy.data.readers.ew import read_iopc_by_force, read_police_fte
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.views import evidence_ew
 from policingstudy.studies.adoption_ew import before_after, deaths_by_year, ew_deaths_panel, ew_twfe
@@ -181,54 +175,5 @@ def test_report_functions_label_and_draw() -> None:
     plt.close("all")
 
 
-def _mirror_inputs(mirror):  # type: ignore[no-untyped-def]
-    paths = ProjectPaths(Path(__file__).resolve().parents[1])
-    iopc = {
-        name: read_iopc_by_force(sources.locate(sid, paths=paths, mirror=mirror))
-        for name, sid in evidence_ew.IOPC_SOURCES.items()
-    }
-    fte = read_police_fte(sources.locate("ew_police_fte_2015_2019", paths=paths, mirror=mirror))
-    return paths, iopc, fte
-
-
-def test_mirror_ew_panel(mirror) -> None:  # type: ignore[no-untyped-def]
-    _, iopc, fte = _mirror_inputs(mirror)
-    panel = ew_deaths_panel(iopc, fte)
-    assert (panel.n_units, panel.n_obs) == (43, 688)
-    # territorial deaths of the five IOPC tables: 307 + 470 + 47 + 852 + 1059
-    assert int(panel.data["deaths"].sum()) == 2735
-    assert sum(panel.deaths_dropped.values()) == 45
-    fte_rows = panel.data.dropna(subset=["officers_fte"])
-    assert len(fte_rows) == 215 and set(fte_rows["year"]) == set(range(2015, 2020))
-    wm = fte_rows.set_index(["pfa_code", "year"]).loc[("E23000014", 2015), "officers_fte"]
-    assert wm == pytest.approx(7132.75)  # the force, not the region subtotal 11,688.54
-    fit = ew_twfe(panel)
-    ba = before_after(panel)
-    did = ba.loc["pcc_forces", "change"] - ba.loc["comparison", "change"]
-    assert fit.coef("treated") == pytest.approx(did)
-
-
-def test_mirror_wgi_and_numbers(mirror, dataset_tables) -> None:  # type: ignore[no-untyped-def]
-    paths, iopc, fte = _mirror_inputs(mirror)
-    wgi = wgi_panel(read_wgi_2024(sources.locate("wgi_2024", paths=paths, mirror=mirror)))
-    kaz = wgi[wgi["code"] == "KAZ"]
-    assert len(kaz) == 4 * 25  # 1996, 1998, 2000, 2002-2023
-    mean = wgi[wgi["code"] == "ALL"]
-    assert mean["estimate"].abs().max() < 0.05  # WGI are centred each year
-    events = kz_reform_events(dataset_tables["units"], dataset_tables["events"])
-    assert {2016, 2021, 2022} <= set(events["year"])
-    panel = ew_deaths_panel(iopc, fte)
-    change = wgi_change(wgi, code="KAZ", first=1996, last=2023)
-    nums = evidence_ew.ew_numbers(
-        panel,
-        deaths_by_year(panel),
-        before_after(panel),
-        ew_twfe(panel),
-        wgi,
-        change,
-        events,
-        Numbers(),
-    )
-    assert nums["ew_n_pcc"] == 41 and nums["ew_n_comparison"] == 2
-    assert nums["ew_peak_year"] == 2017 and nums["ew_peak_deaths"] == 250
-    assert nums["xn_kaz_rl_last"] == pytest.approx(-0.4468, abs=1e-4)
+# The panel built from the real IOPC, Home Office and WGI files, and the numbers notebook 06
+# quotes from it, are checked in tests/test_readers_ew.py::test_real_files_ew (external data).
