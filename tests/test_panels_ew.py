@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from policingstudy.core.errors import PanelError
-from policingstudy.report.numbers import Numbers
 from policingstudy.report.views import evidence_ew
 from policingstudy.studies.adoption_ew import before_after, deaths_by_year, ew_deaths_panel, ew_twfe
 from policingstudy.studies.crossnational import kz_reform_events, wgi_change, wgi_panel
