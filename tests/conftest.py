@@ -216,21 +216,13 @@ def dataset_tables() -> dict:
     """The shipped dataset's processed tables without the external survey (nothing written).
 
     The UChicago survey's agencies (external source ``us_oversight_agencies``) are left out, as
-    ``policingstudy validate`` does; tests of the survey join use ``dataset_tables_with_survey``.
+    ``policingstudy validate`` does. The join of the real survey is checked by
+    ``test_real_files_us``; the join itself, on a synthetic survey, in test_dataset_shipped.py.
     """
     from policingstudy.core.paths import ProjectPaths
     from policingstudy.data.build import validate_all
 
     return validate_all(ProjectPaths(ROOT), survey=False)
-
-
-@pytest.fixture(scope="session")
-def dataset_tables_with_survey(external: ExternalData) -> dict:
-    """The processed tables with the UChicago survey's units joined, or skip without the survey."""
-    from policingstudy.data.build import SURVEY_SOURCE, validate_all
-
-    external.require(SURVEY_SOURCE, family="dataset with the UChicago survey units")
-    return validate_all(external.paths, external.mirror)
 
 
 @pytest.fixture

@@ -41,9 +41,7 @@ def write_ods(path: Path, sheets: dict[str, Rows]) -> Path:
         for name, rows in sheets.items():
             width = max((len(r) for r in rows), default=1)
             padded = [[*r, *[None] * (width - len(r))] for r in rows]
-            pd.DataFrame(padded).to_excel(
-                writer, sheet_name=name, header=False, index=False
-            )
+            pd.DataFrame(padded).to_excel(writer, sheet_name=name, header=False, index=False)
     return path
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -197,62 +195,8 @@ def test_city_panel_errors() -> None:
         us_city_panel(sched, match, _nix(), years=range(1990, 1993))
 
 
-def _mirror_parts(mirror, dataset_tables):  # noqa: ANN001, ANN202
-    from policingstudy.core.paths import ProjectPaths
-    from policingstudy.data import sources
-    from policingstudy.data.readers import us
-
-    paths = ProjectPaths(Path(__file__).resolve().parents[1])
-    folder = sources.locate("us_oversight_agencies", paths=paths, mirror=mirror)
-    sched = us_adoption_schedule(
-        us.read_largest_cities(folder),
-        us.read_oversight_agencies(folder),
-        dataset_tables["units"],
-        dataset_tables["events"],
-    )
-    match = match_cities_to_nix(
-        sched,
-        us.read_wapo_agencies(sources.locate("us_wapo_v2_agencies", paths=paths, mirror=mirror)),
-        us.read_nix_ori_codes(
-            sources.locate("us_nix_agency_ori_codes", paths=paths, mirror=mirror)
-        ),
-    )
-    nix = us.read_nix_fatal_ois(
-        sources.locate("us_nix_agency_year_fois", paths=paths, mirror=mirror)
-    )
-    return sched, match, nix
-
-
-def test_mirror_matching_counts_and_panel(mirror, dataset_tables) -> None:  # noqa: ANN001
-    sched, match, nix = _mirror_parts(mirror, dataset_tables)
-    assert len(sched) == 100
-    assert (sched["first_year"] == 0).sum() == 38
-    counts = match["status"].value_counts().to_dict()
-    assert counts == {"matched": 93, "ori_not_in_nix": 7}
-    assert sorted(match.loc[match["status"] != "matched", "city"]) == [
-        "Baton Rouge",
-        "Hialeah",
-        "Irvine",
-        "Lexington-Fayette",
-        "Miami",
-        "Richmond",
-        "San Bernardino",
-    ]
-    byname = match.set_index("city")["nix_agency"]
-    assert byname["Chicago"] == "chicago_il"
-    assert byname["Washington"] == "washington_dc"  # through WAPO_NAME_OVERRIDES
-    assert byname["New York"] == "new_york_city"
-    panel = us_city_panel(sched, match, nix)
-    assert (panel.n_units, panel.n_obs) == (41, 328)
-    assert panel.dropped["incomplete_years"] == ["Newark (NJ)"]
-    est = estimate_us_effects(panel)
-    cs = est.callaway_santanna
-    assert cs.control == "never"
-    assert (cs.n_units, cs.n_obs) == (41, 328)
-    assert est.event_study.twfe.n_obs == 328
-    nums = evidence_us.us_numbers(sched, match, panel, est)
-    assert nums.text("en")["us_n_matched"] == "93"
-    assert nums.text("en")["us_n_treated_units"] == "8"
+# The schedule, matching and panel built from the real survey, WaPo and Nix files, and the
+# numbers notebook 06 quotes, are checked in tests/test_readers_us.py::test_real_files_us.
 
 
 def test_report_functions_on_hand_panel() -> None:
