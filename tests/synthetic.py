@@ -493,3 +493,93 @@ def write_workforce(folder: Path, year: int, *, forces: int = 43) -> Path:
              ["Central Service Secondments", 300.0, 301.0, 302.0, 2.0]]  # fmt: skip
     write_ods(folder / WORKFORCE_FILES[year], {"Table_1": rows})
     return folder
+
+
+# -- Boundaries: squares carrying the real codes ---------------------------------------------------
+
+
+def grid(n: int, *, origin: tuple[float, float], size: float, columns: int) -> list[dict[str, Any]]:
+    """``n`` GeoJSON squares in rows of ``columns`` from ``origin`` (longitude, latitude)."""
+    x0, y0 = origin
+    return [square(x0 + (i % columns) * size, y0 + (i // columns) * size, size) for i in range(n)]
+
+
+def _features(records: list[dict[str, Any]], shapes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"type": "Feature", "properties": props, "geometry": shape}
+        for props, shape in zip(records, shapes, strict=True)
+    ]
+
+
+def _write_shapefile(
+    path: Path, records: list[dict[str, Any]], shapes: list[dict[str, Any]]
+) -> None:
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame.from_features(_features(records, shapes), crs="EPSG:4326")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_file(path, driver="ESRI Shapefile", encoding="utf-8")
+
+
+def kz_boundary_records(codes: list[str]) -> list[dict[str, Any]]:
+    """geokz fields for the given ISO codes (names made up: 'Region ALA', 'Өңір ALA' ...)."""
+    return [
+        {"ISO_3166_2": code, "ADM1_EN": f"Region {code[3:]}", "ADM1_KK": f"Өңір {code[3:]}",
+         "ADM1_RU": f"Регион {code[3:]}", "KATO": f"{10 + i}0000000"}
+        for i, code in enumerate(codes)
+    ]  # fmt: skip
+
+
+def us_state_shapes() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Census-style records (STATE = FIPS, NAME) and squares; AK, HI and PR where they lie."""
+    from policingstudy.data.readers.us import US_STATES
+
+    places = {"AK": (-152.0, 60.0), "HI": (-157.5, 20.0), "PR": (-67.0, 18.0)}
+    records, shapes, i = [], [], 0
+    for usps, (fips, name) in US_STATES.items():
+        records.append({"STATE": fips, "NAME": name, "GEO_ID": f"0400000US{fips}"})
+        if usps in places:
+            shapes.append(square(*places[usps], 1.0))
+        else:
+            shapes.append(square(-120.0 + (i % 12) * 3.5, 31.0 + (i // 12) * 3.5, 3.0))
+            i += 1
+    return records, shapes
+
+
+def write_boundaries(root: Path) -> Path:
+    """Every boundary file :mod:`policingstudy.data.geo` reads, laid out ``<source_id>/<file>``.
+
+    The real codes of each set (geokz ISO codes, ONS PFA23CD, ISO Länder codes, Census FIPS)
+    on small squares in WGS84 near the real places; names are made up for Kazakhstan.
+    """
+    from policingstudy.data.geo import DE_NAMES_EN
+    from policingstudy.data.readers.ew import PFA_NAMES
+    from policingstudy.data.readers.kz import KZ_CODES
+    from policingstudy.data.readers.population import DE_LAND_CODES
+
+    kz24 = sorted(KZ_CODES.values())
+    kz18 = [c for c in kz24 if c not in {"KZ-ABY", "KZ-ZHT", "KZ-ULT"}]
+    kz_grid = {"origin": (50.0, 42.0), "size": 3.0, "columns": 10}
+    _write_shapefile(root / "kz_adm1_2024_geokz" / "kaz_admbnda_adm1_2024.shp",
+                     kz_boundary_records(kz24), grid(20, **kz_grid))  # fmt: skip
+    _write_shapefile(root / "kz_adm1_2018_geokz" / "kaz_admbnda_adm1_2018.shp",
+                     kz_boundary_records(kz18), grid(17, **kz_grid))  # fmt: skip
+    codab = [{"ADM1_PCODE": f"KAZ{i:03d}", "ADM1_EN": f"Region {i}"} for i in range(1, 21)]
+    _write_shapefile(root / "kz_adm1_codab2023" / "kaz_admbnda_adm1_unhcr_2023.shp",
+                     codab, grid(20, **kz_grid))  # fmt: skip
+    write_geojson(root / "kz_adm1_codab2023_simplified" / "kz_adm1_2024.json",
+                  _features(codab, grid(20, **kz_grid)))  # fmt: skip
+    pfa = [{"PFA23CD": code, "PFA23NM": name} for code, name in PFA_NAMES.items()]
+    write_geojson(root / "ew_pfa_2023" / "Police_Force_Areas.geojson",
+                  _features(pfa, grid(43, origin=(-5.5, 50.0), size=0.6, columns=9)))  # fmt: skip
+    de_names = {code: name for name, code in DE_LAND_CODES.items()}
+    lander = [{"id": code, "name": de_names[code]} for code in DE_NAMES_EN]
+    for file in ("3_mittel.geo.json", "4_niedrig.geo.json"):
+        write_geojson(root / "de_laender" / file,
+                      _features(lander, grid(16, origin=(6.0, 47.5), size=1.5, columns=6)))  # fmt: skip
+    records, shapes = us_state_shapes()
+    write_geojson(root / "us_states_census2010_20m" / "gz_2010_us_040_00_20m.json",
+                  _features(records, shapes))  # fmt: skip
+    leaflet = [{"name": r["NAME"], "density": 1.0} for r in records]
+    write_geojson(root / "us_states" / "us-states.json", _features(leaflet, shapes))
+    return root
