@@ -10,8 +10,13 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def copy_project(dest: Path, notebooks: list[str] | None = None) -> Path:
-    """Copy pyproject.toml, notebooks/ and data/raw (without external downloads) into ``dest``."""
+def copy_project(dest: Path, notebooks: list[str] | None = None, *, survey: bool = False) -> Path:
+    """Copy pyproject.toml, notebooks/ and data/raw (without external downloads) into ``dest``.
+
+    The repository's download cache is linked when it exists. With ``survey=True`` the copy gets
+    instead a cache holding only a synthetic UChicago survey (``tests.synthetic.write_survey``),
+    pinned in the copy's registry, so that ``build`` and ``report`` run without external data.
+    """
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
     (dest / "notebooks").mkdir()
@@ -22,9 +27,33 @@ def copy_project(dest: Path, notebooks: list[str] | None = None) -> Path:
         ROOT / "data" / "raw", dest / "data" / "raw", ignore=shutil.ignore_patterns("external")
     )
     external = ROOT / "data" / "raw" / "external"
-    if external.is_dir():
+    if survey:
+        from tests.synthetic import write_survey
+
+        folder = write_survey(dest / "data" / "raw" / "external" / "us_oversight_agencies")
+        pin_source(dest, "us_oversight_agencies", folder)
+    elif external.is_dir():
         (dest / "data" / "raw" / "external").symlink_to(external, target_is_directory=True)
     return dest
+
+
+def pin_source(root: Path, source_id: str, folder: Path) -> None:
+    """Pin the files in ``folder`` as source ``source_id`` in the registry of the project ``root``.
+
+    Each file of the entry gets the sha256 and size of the file of the same name in ``folder``
+    (a test stand-in for the published file); URLs and texts stay. Only for throw-away copies.
+    """
+    import hashlib
+
+    import yaml
+
+    path = root / "data" / "raw" / "external_sources.yaml"
+    registry = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for item in registry["sources"][source_id]["files"]:
+        data = (folder / item["name"]).read_bytes()
+        item["sha256"] = hashlib.sha256(data).hexdigest()
+        item["bytes"] = len(data)
+    path.write_text(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def write_notebook(path: Path, parameters: str, *cells: str) -> Path:

@@ -26,15 +26,17 @@ def _files_under(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
+# Outcomes are checked, not speed: a cell sleeping SLEEP seconds must be stopped before it ends;
+# waits for a condition are bounded by WAIT, which only matters when the behaviour is broken.
+SLEEP = 600
+WAIT = 300
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A copy with the thesis notebook only; no external data (it needs none)."""
+    """A copy with the thesis notebook only and a synthetic survey as its only external data."""
     monkeypatch.delenv("POLICINGSTUDY_MIRROR", raising=False)
-    root = copy_project(tmp_path / "proj", notebooks=["01_thesis_overview"])
-    external = root / "data" / "raw" / "external"
-    if external.is_symlink():
-        external.unlink()
-    return root
+    return copy_project(tmp_path / "proj", notebooks=["01_thesis_overview"], survey=True)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +159,7 @@ def test_report_three_languages_cache_and_determinism(project, capsys):
 
 def test_interrupted_run_leaves_no_partial_output(project):
     write_notebook(
-        project / "notebooks" / "00_slow.ipynb", 'lang = "en"', "import time\ntime.sleep(60)"
+        project / "notebooks" / "00_slow.ipynb", 'lang = "en"', f"import time\ntime.sleep({SLEEP})"
     )
     env = {k: v for k, v in os.environ.items() if k != "POLICINGSTUDY_MIRROR"}
     env["POLICINGSTUDY_ROOT"] = str(project)
@@ -177,12 +179,17 @@ def test_interrupted_run_leaves_no_partial_output(project):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    deadline = time.time() + 60
-    while time.time() < deadline and not list((project / "reports").glob(".tmp-run-*")):
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline and not list((project / "reports").glob(".tmp-run-*")):
         time.sleep(0.2)
     time.sleep(0.5)  # early: the kernel may still be starting, which must not delay the stop
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=WAIT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert proc.returncode == 130, err.decode()
     assert [f for f in _files_under(project / "reports") if f.endswith((".html", ".json"))] == []
     assert not list((project / "reports").glob(".tmp-*"))
@@ -227,11 +234,14 @@ def test_full_report_all_notebooks_one_language(tmp_path, external_dir, capsys, 
 
 def test_notebook_time_limit_fails_that_notebook_only(project, capsys):
     write_notebook(
-        project / "notebooks" / "00_endless.ipynb", 'lang = "en"', "import time\ntime.sleep(120)"
+        project / "notebooks" / "00_endless.ipynb",
+        'lang = "en"',
+        f"import pathlib, time\ntime.sleep({SLEEP})\npathlib.Path('finished.txt').write_text('')",
     )
-    start = time.time()
+    start = time.monotonic()
     code = main(["--root", str(project), "report", "--offline", "--lang", "en", "--timeout", "8"])
-    assert time.time() - start < 60
+    assert time.monotonic() - start < SLEEP  # stopped, not waited for
+    assert not list(project.rglob("finished.txt"))
     assert code == 1
     err = capsys.readouterr().err
     assert "FAILED 00_endless [en]" in err
