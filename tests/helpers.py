@@ -135,3 +135,48 @@ def load_script(path: Path):  # noqa: ANN201
     sys.modules[name] = module  # dataclasses look their module up while the script runs
     spec.loader.exec_module(module)
     return module
+
+
+def synthetic_sources(root: Path) -> tuple[Path, Path]:
+    """A project whose registry lists two made-up sources, and a mirror holding their files.
+
+    Source ``alpha`` has two files with (unreachable) pinned URLs, ``beta`` one file and no URL
+    (``mirror_only``). Returns ``(project_root, mirror)``; the project has only
+    ``data/raw/external_sources.yaml``. For tests of fetching, verification and locating that
+    must run without the real mirror or a network.
+    """
+    import hashlib
+
+    import yaml
+
+    files = {
+        "alpha": {"a.csv": b"year,value\n2020,1\n2021,2\n", "b.txt": b"alpha notes\n"},
+        "beta": {"c.json": b'{"beta": true}\n'},
+    }
+    mirror = root / "mirror"
+    entries = {}
+    for sid, contents in files.items():
+        (mirror / sid).mkdir(parents=True, exist_ok=True)
+        items = []
+        for name, data in contents.items():
+            (mirror / sid / name).write_bytes(data)
+            url = None if sid == "beta" else f"https://example.invalid/{'0' * 40}/{name}"
+            items.append(
+                {"name": name, "url": url, "sha256": hashlib.sha256(data).hexdigest(),
+                 "bytes": len(data)}
+            )  # fmt: skip
+        entries[sid] = {
+            "title": f"Synthetic source {sid}",
+            "licence": "CC0-1.0 (made up for tests)",
+            "citation": f"Synthetic test data {sid}, written by tests.helpers.synthetic_sources.",
+            "description": "Made-up files with pinned hashes, to test fetching and locating.",
+            "upstream": "https://example.invalid/",
+            **({"mirror_only": True} if sid == "beta" else {}),
+            "files": items,
+        }
+    project = root / "project"
+    (project / "data" / "raw").mkdir(parents=True, exist_ok=True)
+    (project / "data" / "raw" / "external_sources.yaml").write_text(
+        yaml.safe_dump({"version": 1, "sources": entries}, sort_keys=False), encoding="utf-8"
+    )
+    return project, mirror
