@@ -83,6 +83,8 @@ def project(tmp_path):
 
 
 def _validate(root):
+    # data/raw only, as `policingstudy validate` checks it: the external survey's join is
+    # tested in test_dataset_shipped.py (synthetic survey) and test_readers_us.py (real one)
     return validate_all(ProjectPaths(root), survey=False)
 
 
