@@ -19,11 +19,6 @@ import pytest
 from policingstudy.core.errors import DataValidationError, JoinError, OptionError
 from policingstudy.data.readers import ew
 from policingstudy.data.readers import population as pop
-from policingstudy.data.readers.crossnational import read_wgi_2024
-from policingstudy.report.numbers import Numbers
-from policingstudy.report.views import evidence_ew
-from policingstudy.studies.adoption_ew import before_after, deaths_by_year, ew_deaths_panel, ew_twfe
-from policingstudy.studies.crossnational import kz_reform_events, wgi_change, wgi_panel
 from tests.synthetic import (
     IOPC_YEARS,
     iopc_authorities,
@@ -264,37 +259,7 @@ def test_real_files_ew(
     assert (population["date"].dt.strftime("%m-%d") == "06-30").all()
     assert (population["population"] % 100 == 0).all()
 
-    # -- the E&W deaths panel (notebook 06) and its quoted numbers
-    iopc = {
-        name: ew.read_iopc_by_force(folder(sid)) for name, sid in evidence_ew.IOPC_SOURCES.items()
-    }
-    panel = ew_deaths_panel(iopc, fte)
-    assert (panel.n_units, panel.n_obs) == (43, 688)
-    # territorial deaths of the five IOPC tables: 307 + 470 + 47 + 852 + 1059
-    assert int(panel.data["deaths"].sum()) == 2735
-    assert sum(panel.deaths_dropped.values()) == 45
-    fte_rows = panel.data.dropna(subset=["officers_fte"])
-    assert len(fte_rows) == 215 and set(fte_rows["year"]) == set(range(2015, 2020))
-    wm = fte_rows.set_index(["pfa_code", "year"]).loc[("E23000014", 2015), "officers_fte"]
-    assert wm == pytest.approx(7132.75)  # the force, not the region subtotal 11,688.54
-    fit = ew_twfe(panel)
-    ba = before_after(panel)
-    did = ba.loc["pcc_forces", "change"] - ba.loc["comparison", "change"]
-    assert fit.coef("treated") == pytest.approx(did)
-    wgi = wgi_panel(read_wgi_2024(folder("wgi_2024")))
-    kaz = wgi[wgi["code"] == "KAZ"]
-    assert len(kaz) == 4 * 25  # 1996, 1998, 2000, 2002-2023
-    mean = wgi[wgi["code"] == "ALL"]
-    assert mean["estimate"].abs().max() < 0.05  # WGI are centred each year
-    events = kz_reform_events(dataset_tables["units"], dataset_tables["events"])
-    assert {2016, 2021, 2022} <= set(events["year"])
-    change = wgi_change(wgi, code="KAZ", first=1996, last=2023)
-    nums = evidence_ew.ew_numbers(
-        panel, deaths_by_year(panel), ba, fit, wgi, change, events, Numbers()
-    )
-    assert nums["ew_n_pcc"] == 41 and nums["ew_n_comparison"] == 2
-    assert nums["ew_peak_year"] == 2017 and nums["ew_peak_deaths"] == 250
-    assert nums["xn_kaz_rl_last"] == pytest.approx(-0.4468, abs=1e-4)
+    # (the E&W deaths panel of notebook 06 is checked in tests/test_panels_ew.py)
 
     # -- the real population table with Cumbria removed
     original = pop._sheet

@@ -22,13 +22,6 @@ from policingstudy.core.errors import DataValidationError, JoinError
 from policingstudy.data.build import validate_all
 from policingstudy.data.readers import population as pop
 from policingstudy.data.readers import us
-from policingstudy.report.views import evidence_us
-from policingstudy.studies.adoption_us import (
-    estimate_us_effects,
-    match_cities_to_nix,
-    us_adoption_schedule,
-    us_city_panel,
-)
 from tests.synthetic import write_csv, write_survey, write_xlsx
 
 US_SOURCES = [
@@ -204,38 +197,7 @@ def test_real_files_us(external: Any, tmp_path: Path) -> None:
     workbook.write_bytes(workbook.read_bytes()[:50_000])
     with pytest.raises(DataValidationError, match=r"SUB-IP-EST2019-ANNRNK.xlsx: not a readable"):
         pop.read_us_city_pop_v2019(copy)
-
-    # -- the US city panel of notebook 06 and its quoted numbers
-    sched = us_adoption_schedule(cities, agencies, tables["units"], tables["events"])
-    match = match_cities_to_nix(sched, wapo_agencies, codes)
-    assert len(sched) == 100
-    assert (sched["first_year"] == 0).sum() == 38
-    counts = match["status"].value_counts().to_dict()
-    assert counts == {"matched": 93, "ori_not_in_nix": 7}
-    assert sorted(match.loc[match["status"] != "matched", "city"]) == [
-        "Baton Rouge",
-        "Hialeah",
-        "Irvine",
-        "Lexington-Fayette",
-        "Miami",
-        "Richmond",
-        "San Bernardino",
-    ]
-    byname = match.set_index("city")["nix_agency"]
-    assert byname["Chicago"] == "chicago_il"
-    assert byname["Washington"] == "washington_dc"  # through WAPO_NAME_OVERRIDES
-    assert byname["New York"] == "new_york_city"
-    city_panel = us_city_panel(sched, match, panel)
-    assert (city_panel.n_units, city_panel.n_obs) == (41, 328)
-    assert city_panel.dropped["incomplete_years"] == ["Newark (NJ)"]
-    est = estimate_us_effects(city_panel)
-    cs = est.callaway_santanna
-    assert cs.control == "never"
-    assert (cs.n_units, cs.n_obs) == (41, 328)
-    assert est.event_study.twfe.n_obs == 328
-    nums = evidence_us.us_numbers(sched, match, city_panel, est)
-    assert nums.text("en")["us_n_matched"] == "93"
-    assert nums.text("en")["us_n_treated_units"] == "8"
+    # (the US city panel of notebook 06 is checked in tests/test_panels_us.py)
 
 
 # -- logic and errors on synthetic files (layout of the real ones, made-up content) ---------------
