@@ -1,14 +1,13 @@
 """Maps: titles and legends from the catalogs, joins, colours by category, Kazakh letters.
 
 The maps are drawn from synthetic inputs (boundary squares with the real codes, made-up crime
-counts, PCC parties and survey cities: ``tests/synthetic.py``); ``test_real_files_maps`` draws
+counts and survey cities; who holds the PCC functions comes from the dataset: ``tests/synthetic.py``); ``test_real_files_maps`` draws
 them from the real files (external data) and makes the same checks.
 """
 
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -21,17 +20,20 @@ from matplotlib.legend import Legend
 
 from policingstudy.core.errors import JoinError, OptionError
 from policingstudy.core.types import LANGS, Lang
-from policingstudy.data import geo
-from policingstudy.data.readers import ew, kz, us
+from policingstudy.data import geo, tables
+from policingstudy.data.readers import kz, us
 from policingstudy.i18n import t
 from policingstudy.report.figures import maps
+from policingstudy.studies.maps import ew_holders
 from tests.synthetic import (
     KZ_REGION_NAMES,
     write_boundaries,
     write_kz_crime,
-    write_pcc_party,
     write_survey,
 )
+
+# Who holds the PCC functions: the dataset's table (shipped with the repository).
+PCC_FUNCTIONS = tables.load("ew_pcc_functions")
 
 # A made-up table of German offices for drawing only (the real one comes from the dataset).
 DE_OFFICES = pd.DataFrame(
@@ -98,7 +100,6 @@ MAP_SOURCES = [
     "kz_adm1_2024_geokz",
     "kz_crime_regions",
     "ew_pfa_2023",
-    "ew_pcc_party_by_year",
     "de_laender",
     "us_states_census2010_20m",
     "us_oversight_agencies",
@@ -111,12 +112,11 @@ def map_data(locate: Any) -> maps.MapData:
     def shapes(name: geo.BoundaryName) -> gpd.GeoDataFrame:
         return geo.boundaries(name, folder=locate(geo.SPECS[name].source_id))
 
-    party = ew.read_pcc_party(locate("ew_pcc_party_by_year"))
     return maps.MapData(
         kz_regions=shapes("kz_regions_2024"),
         kz_crime=kz.read_kz_crime_regions(locate("kz_crime_regions")),
         ew_areas=shapes("ew_police_force_areas"),
-        ew_holders=ew.pcc_function_holders(party, year=2024),
+        ew_holders=ew_holders(PCC_FUNCTIONS),
         de_laender=shapes("de_laender"),
         de_offices=DE_OFFICES,
         us_states=shapes("us_states"),
@@ -131,7 +131,6 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> maps.MapData:
     offences = {name: 1000 + 10 * i for i, name in enumerate(KZ_REGION_NAMES)}
     offences["West Kazakhstan region"] = offences["Jetisu region"]
     write_kz_crime(root / "kz_crime_regions", offences)
-    write_pcc_party(root / "ew_pcc_party_by_year")
     write_survey(root / "us_oversight_agencies")
     return map_data(lambda sid: root / sid)
 
@@ -159,9 +158,9 @@ def check_kazakhstan_map(data: maps.MapData, lang: Lang) -> None:
     plt.close("all")
 
 
-def check_england_and_wales_map(data: maps.MapData, party: pd.DataFrame) -> None:
+def check_england_and_wales_map(data: maps.MapData) -> None:
     for year, counts in [(2016, (41, 1, 1)), (2024, (37, 5, 1))]:
-        holders = ew.pcc_function_holders(party, year=year)
+        holders = ew_holders(PCC_FUNCTIONS, year=year)
         ax = maps.ew_pcc_map(data.ew_areas, holders, lang="en")
         assert ax.get_title().replace("\n", " ") == t("maps.ew_title", "en", year=year)
         expected = [
@@ -227,7 +226,7 @@ def test_real_files_maps(external: Any) -> None:
     assert len(real.us_cities) == 100
     for lang in LANGS:
         check_kazakhstan_map(real, lang)
-    check_england_and_wales_map(real, ew.read_pcc_party(locate("ew_pcc_party_by_year")))
+    check_england_and_wales_map(real)
     check_united_states_map(real)
     check_kazakh_letters_render(real)
 
@@ -237,8 +236,8 @@ def test_kazakhstan_map(data: maps.MapData, lang: Lang) -> None:
     check_kazakhstan_map(data, lang)
 
 
-def test_england_and_wales_map(data: maps.MapData, tmp_path: Path) -> None:
-    check_england_and_wales_map(data, ew.read_pcc_party(write_pcc_party(tmp_path)))
+def test_england_and_wales_map(data: maps.MapData) -> None:
+    check_england_and_wales_map(data)
 
 
 def test_germany_map(data: maps.MapData) -> None:
@@ -310,5 +309,5 @@ def test_kazakhstan_colour_bar_and_us_note_follow_the_locale(data: maps.MapData)
     ax = maps.us_oversight_map(data.us_states, data.us_cities, lang="ru")
     with_agency = int((data.us_cities["n_agencies"] > 0).sum())
     note = " ".join(text.get_text() for text in ax.texts).replace("\n", " ")
-    assert f"есть в {with_agency} из 100 крупнейших городов" in note
+    assert f"есть в {with_agency} из {len(data.us_cities)} крупнейших городов" in note
     plt.close("all")

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from policingstudy.core.errors import DataValidationError, JoinError, OptionError
+from policingstudy.data import tables
 from policingstudy.data.readers import ew
 from policingstudy.data.readers import population as pop
 from tests.synthetic import (
@@ -151,18 +152,15 @@ def test_real_files_ew(
     assert lookup[("W15000004", 2016)] == "Plaid Cymru"  # Dyfed-Powys
     assert lookup[("E23000001", 2012)] == "Conservative"  # Mayor of London, Boris Johnson
     assert lookup[("E23000036", 2012)] == "Independent"  # trailing space stripped
-    counts = {
-        year: ew.pcc_function_holders(party, year=year)["holder"].value_counts().to_dict()
-        for year in (2016, 2017, 2021, 2024)
-    }
-    assert counts[2016] == {"pcc": 41, "mayor": 1, "none": 1}
-    assert counts[2017] == {"pcc": 40, "mayor": 2, "none": 1}
-    assert counts[2021] == {"pcc": 39, "mayor": 3, "none": 1}
-    assert counts[2024] == {"pcc": 37, "mayor": 5, "none": 1}
-    holders = ew.pcc_function_holders(party, year=2024).set_index("pfa_code")
-    assert holders.loc["E23000034", "holder"] == "none"
-    assert pd.isna(holders.loc["E23000034", "party"])
-    assert holders.loc["E23000009", "holder"] == "mayor"  # York and North Yorkshire
+    # every area whose functions the dataset gives to a PCC or a mayor has a party in every
+    # year since the holder took over; the City of London (no PCC) has none
+    functions = tables.load("ew_pcc_functions").set_index("subunit_code")
+    for code, row in functions.iterrows():
+        years = [y for y in range(max(2012, int(str(row["since"])[:4])), 2025)]
+        if row["holder"] == "none":
+            assert code not in set(party["pfa_code"])
+        else:
+            assert all(pd.notna(lookup.get((code, y))) for y in years), code
     shutil.copy(folder("ew_pcc_party_by_year") / "pcc_list_by_year.xlsx", tmp_path / "x.xlsx")
     with pytest.raises(
         DataValidationError,
@@ -331,26 +329,11 @@ def test_iopc_bad_inputs_are_named(tmp_path: Path) -> None:
         ew.read_iopc_timeseries(tmp_path, category="custody")
 
 
-def test_pcc_party_and_holders(tmp_path: Path) -> None:
+def test_pcc_party(tmp_path: Path) -> None:
     party = ew.read_pcc_party(write_pcc_party(tmp_path))
     assert len(party) == 42 * 13
     assert party["force"].str.endswith(" ").sum() == 0  # trailing spaces stripped
     assert set(party["party"]) == {"Conservative", "Labour", "Independent", "Plaid Cymru"}
-    # who holds the functions follows the statutory instruments, whatever the parties
-    counts = {
-        year: ew.pcc_function_holders(party, year=year)["holder"].value_counts().to_dict()
-        for year in (2016, 2017, 2021, 2024)
-    }
-    assert counts[2016] == {"pcc": 41, "mayor": 1, "none": 1}
-    assert counts[2017] == {"pcc": 40, "mayor": 2, "none": 1}
-    assert counts[2021] == {"pcc": 39, "mayor": 3, "none": 1}
-    assert counts[2024] == {"pcc": 37, "mayor": 5, "none": 1}
-    holders = ew.pcc_function_holders(party, year=2024).set_index("pfa_code")
-    assert holders.loc["E23000034", "holder"] == "none"
-    assert pd.isna(holders.loc["E23000034", "party"])
-    assert holders.loc["E23000009", "holder"] == "mayor"  # York and North Yorkshire
-    with pytest.raises(DataValidationError, match=r"year 2011; expected one of \[2012"):
-        ew.pcc_function_holders(party, year=2011)
 
 
 def test_pcc_party_errors(tmp_path: Path) -> None:
