@@ -20,11 +20,14 @@ from matplotlib.legend import Legend
 
 from policingstudy.core.errors import JoinError, OptionError
 from policingstudy.core.types import LANGS, Lang
-from policingstudy.data import geo, tables
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data import geo
+from policingstudy.data.dataset import load_dataset
 from policingstudy.data.readers import kz, us
 from policingstudy.i18n import t
 from policingstudy.report.figures import maps
 from policingstudy.studies.maps import ew_holders
+from tests.helpers import ROOT
 from tests.synthetic import (
     KZ_REGION_NAMES,
     write_boundaries,
@@ -32,8 +35,9 @@ from tests.synthetic import (
     write_survey,
 )
 
-# Who holds the PCC functions: the dataset's table (shipped with the repository).
-PCC_FUNCTIONS = tables.load("ew_pcc_functions")
+# Who holds the PCC functions: the dataset's table, read from the shipped raw files (a fresh
+# clone has no processed tables before ``policingstudy build``).
+PCC_FUNCTIONS = load_dataset(ProjectPaths(ROOT))["ew_pcc_functions"]
 
 # A made-up table of German offices for drawing only (the real one comes from the dataset).
 DE_OFFICES = pd.DataFrame(

@@ -17,9 +17,11 @@ import pandas as pd
 import pytest
 
 from policingstudy.core.errors import DataValidationError, JoinError, OptionError
-from policingstudy.data import tables
+from policingstudy.core.paths import ProjectPaths
+from policingstudy.data.dataset import load_dataset
 from policingstudy.data.readers import ew
 from policingstudy.data.readers import population as pop
+from tests.helpers import ROOT
 from tests.synthetic import (
     IOPC_YEARS,
     iopc_authorities,
@@ -154,7 +156,7 @@ def test_real_files_ew(
     assert lookup[("E23000036", 2012)] == "Independent"  # trailing space stripped
     # every area whose functions the dataset gives to a PCC or a mayor has a party in every
     # year since the holder took over; the City of London (no PCC) has none
-    functions = tables.load("ew_pcc_functions").set_index("subunit_code")
+    functions = load_dataset(ProjectPaths(ROOT))["ew_pcc_functions"].set_index("subunit_code")
     for code, row in functions.iterrows():
         years = [y for y in range(max(2012, int(str(row["since"])[:4])), 2025)]
         if row["holder"] == "none":
