@@ -262,6 +262,19 @@ def test_adjudication_needs_a_disagreement(project):
         _validate(project)
 
 
+def test_adjudication_of_a_status_disagreement(project):
+    # c1 coded, c2 unknown (empty value): the coders disagree in status, so an adjudication
+    # row is accepted and decides the cell
+    path = project / "data" / "raw" / "dataset" / "codings" / "zz.csv"
+    unknown = {**GOOD_CODING, "coder": "c2", "value": "", "status": "unknown", "source_id": ""}
+    unknown["confidence"] = ""
+    adjudicated = {**GOOD_CODING, "coder": "adj", "evidence": "c1 right: s.1 read."}
+    _write(path, CODING_COLUMNS, [GOOD_CODING, unknown, adjudicated])
+    tables = _validate(project)
+    row = tables["codings"].set_index(["unit_id", "indicator_id"]).loc[("ZZ_UNIT", "IND01")]
+    assert row["rule"] == "adjudicated"
+
+
 def test_wrong_header_is_named(project):
     path = project / "data" / "raw" / "dataset" / "events" / "zz.csv"
     _write(path, ["unit_id", "when"], [{"unit_id": "ZZ_UNIT", "when": "2014"}])
