@@ -264,6 +264,25 @@ def test_adjudication_needs_a_disagreement(project):
         _validate(project)
 
 
+def test_adjudication_of_a_status_disagreement_is_accepted(project):
+    # c1 coded a value, c2 found the text unreadable: a disagreement in status, whose empty
+    # value must not make the two judgments look alike.
+    path = project / "data" / "raw" / "dataset" / "codings" / "zz.csv"
+    second = {**GOOD_CODING, "coder": "c2", "value": "", "status": "unknown", "confidence": ""}
+    adjudicated = {**GOOD_CODING, "coder": "adj", "evidence": "c1 right: s.1."}
+    _write(path, CODING_COLUMNS, [GOOD_CODING, second, adjudicated])
+    tables = _validate(project)
+    row = tables["codings"].set_index(["unit_id", "indicator_id"]).loc[("ZZ_UNIT", "IND01")]
+    assert (row["rule"], row["value"]) == ("adjudicated", 2)
+    # the same empty value on both sides is agreement, and adjudicating it is refused
+    first = {**second, "coder": "c1"}
+    _write(path, CODING_COLUMNS, [first, second, {**second, "coder": "adj"}])
+    with pytest.raises(
+        DataValidationError, match=r"line 4, column 'coder'.*where the coders agree"
+    ):
+        _validate(project)
+
+
 def test_wrong_header_is_named(project):
     path = project / "data" / "raw" / "dataset" / "events" / "zz.csv"
     _write(path, ["unit_id", "when"], [{"unit_id": "ZZ_UNIT", "when": "2014"}])

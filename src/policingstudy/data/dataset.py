@@ -461,8 +461,12 @@ def check_codings(
             )
         _check_date(row, "date_coded", today, problems)
     independent = codings[codings["coder"] != ADJUDICATOR]
+    # An empty value (unknown, not applicable) must stay a judgment of its own: with the string
+    # dtype a missing value survives astype(str), and concatenating it would drop the whole key.
     cells = independent.assign(
-        _judgment=independent["status"].astype(str) + ":" + independent["value"].astype(str)
+        _judgment=independent["status"].fillna("").astype(str)
+        + ":"
+        + independent["value"].fillna("").astype(str)
     ).groupby(["unit_id", "indicator_id"])
     n_coders = cells["coder"].nunique()
     n_judgments = cells["_judgment"].nunique()
