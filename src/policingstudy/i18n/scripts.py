@@ -8,8 +8,8 @@ gives the rules that the dataset validation, the report tables and the report te
 - a *word* is a run of Latin letters (accented letters included: ``Bürger``), possibly joined
   by an apostrophe, ``&`` or a hyphen (``V-Dem``, ``Sant'Anna``);
 - a whitespace-delimited token that holds a digit, an underscore, ``@`` or ``/`` is a code or a
-  reference (``IND02``, ``KZ_102``, ``2012-Or-061``, ``I/22``), not a word; so are URLs and file
-  names;
+  reference (``IND02``, ``KZ_102``, ``2012-Or-061``, ``I/22``), not a word; so are URLs, domain
+  names (``egov.kz``) and file names;
 - Roman numerals (``XVIII``, ``VIII``) are numbers, not words.
 """
 
@@ -33,6 +33,7 @@ _KAZAKH = re.compile(r"[әіңғүұқөһӘІҢҒҮҰҚӨҺ]")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _CODE_TOKEN = re.compile(r"[0-9_@/]")
 _FILE = re.compile(r"\.(?:csv|ya?ml|md|ipynb|py|html?|json|pdf|xlsx?|rda|RData|shp|zip|txt)\b")
+_DOMAIN = re.compile(r"\w\.(?:kz|ru|org|com|net|gov|edu|int|uk|de|us|eu|io)\b")
 _GERMAN = re.compile(r"[äöüßÄÖÜ]|\b(?:und|der|die|das|des|den|über|ueber|für|fuer|von|zur|zum)\b")
 _TOKEN = re.compile(r"\S+")
 ORIGINAL_LANGS = {"KZ": "kk", "UK-EW": "en", "US": "en", "DE": "de"}
@@ -44,7 +45,7 @@ def _is_code(token: str) -> bool:
         bool(_CODE_TOKEN.search(token))
         or "://" in token
         or token.startswith("www.")
-        or bool(_FILE.search(token))
+        or bool(_FILE.search(token) or _DOMAIN.search(token))
     )
 
 
@@ -129,11 +130,15 @@ def original_spans(text: str) -> list[tuple[int, int]]:
 
 
 def guess_lang(text: str) -> str:
-    """Best guess of the language of a citation or title: ``kk``, ``ru``, ``de`` or ``en``."""
-    if _KAZAKH.search(text):
-        return "kk"
-    if _CYRILLIC.search(text):
-        return "ru"
+    """Best guess of the language of a citation or title: ``kk``, ``ru``, ``de`` or ``en``.
+
+    The script with more letters wins: a citation in Latin script with a Russian title in it is
+    English (as published), one in Cyrillic with a Latin acronym is Kazakh or Russian.
+    """
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = sum(len(word) for word in LATIN_WORD.findall(text))
+    if cyrillic > latin:
+        return "kk" if _KAZAKH.search(text) else "ru"
     if _GERMAN.search(text):
         return "de"
     return "en"
