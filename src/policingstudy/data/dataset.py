@@ -25,6 +25,7 @@ from policingstudy.core.paths import ProjectPaths
 from policingstudy.core.types import JURISDICTIONS, LANGS
 from policingstudy.data.codebook import Codebook, load_codebook
 from policingstudy.data.schemas import read_csv, record_lines
+from policingstudy.i18n.scripts import latin_words, outside_parentheses
 
 UNIT_COLUMNS = [
     "unit_id",
@@ -39,6 +40,8 @@ UNIT_COLUMNS = [
     "unit_class",
     "level",
     "legal_basis",
+    "legal_basis_kk",
+    "legal_basis_ru",
     "source_ids",
     "topic_ids",
     "appointed_by",
@@ -204,6 +207,38 @@ def check_sources(sources: pd.DataFrame, today: dt.date) -> list[str]:
     return problems
 
 
+def _check_legal_basis(row: pd.Series, problems: list[str]) -> None:
+    """``legal_basis_kk``/``_ru`` are filled exactly when ``legal_basis`` is, and translated.
+
+    A translation keeps a foreign act's original title or citation in parentheses after the
+    translated title; Latin-script words anywhere else mean an untranslated text.
+    """
+    english = not _blank(row["legal_basis"])
+    for lang in ("kk", "ru"):
+        column = f"legal_basis_{lang}"
+        if _blank(row[column]):
+            if english:
+                problems.append(
+                    f"{_at(row, column)}: found an empty cell; expected the legal basis in {lang} "
+                    "(legal_basis is filled)"
+                )
+            continue
+        text = str(row[column])
+        if not english:
+            problems.append(
+                f"{_at(row, column)}: found {text[:60]!r}; expected an empty cell "
+                "(legal_basis is empty)"
+            )
+            continue
+        loose = latin_words(outside_parentheses(text))
+        if loose:
+            problems.append(
+                f"{_at(row, column)}: found Latin-script words outside parentheses {loose[:5]}; "
+                f"expected the text in {lang}, with a foreign act's original title or citation "
+                "in parentheses after its translation"
+            )
+
+
 def check_units(
     units: pd.DataFrame,
     known_sources: set[str],
@@ -229,6 +264,7 @@ def check_units(
                     f"{_at(row, f'name_{lang}')}: found an empty cell; expected the unit's "
                     f"name in {lang}"
                 )
+        _check_legal_basis(row, problems)
         code = "" if _blank(row["subunit_code"]) else str(row["subunit_code"])
         if code and (row["jurisdiction"], code) not in valid:
             problems.append(
