@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from policingstudy.core.cache import memoised
 from policingstudy.methods.causal.simulation import simulation_study
+
+if TYPE_CHECKING:
+    from policingstudy.methods.causal.did import AttGtResult
 
 # Published R ``did`` 2.5 results on mpdta (never-treated controls, doubly robust, no
 # covariates, analytic SEs): the targets of tests/test_did.py, shown next to ours.
@@ -16,11 +21,11 @@ MPDTA_PUBLISHED = {
 }
 
 
-def mpdta_validation(result: object) -> pd.DataFrame:
+def mpdta_validation(result: AttGtResult) -> pd.DataFrame:
     """Compare our ``att_gt`` on mpdta with the published R ``did`` numbers (language-free)."""
-    simple = result.aggregate("simple")  # type: ignore[attr-defined]
-    dynamic = result.aggregate("dynamic")  # type: ignore[attr-defined]
-    cell = result.attgt.set_index(["group", "time"]).loc[(2004, 2006)]  # type: ignore[attr-defined]
+    simple = result.aggregate("simple")
+    dynamic = result.aggregate("dynamic")
+    cell = result.attgt.set_index(["group", "time"]).loc[[(2004, 2006)]].iloc[0]
     ours = {
         "simple": (simple.att, simple.se),
         "dynamic": (dynamic.att, dynamic.se),
