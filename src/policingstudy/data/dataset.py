@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
@@ -579,7 +580,22 @@ def _strip(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[str, pd.DataFrame]:
+class DatasetTables(TypedDict):
+    """The validated dataset: the parsed codebook and one table per file group."""
+
+    codebook: Codebook
+    units: pd.DataFrame
+    events: pd.DataFrame
+    codings_by_coder: pd.DataFrame
+    sources: pd.DataFrame
+    dimensions: pd.DataFrame
+    indicators: pd.DataFrame
+    unit_classes: pd.DataFrame
+    thesis_links: pd.DataFrame
+    ew_pcc_functions: pd.DataFrame
+
+
+def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> DatasetTables:
     """Read and validate the dataset; return its tables (``units``, ``events``, ...).
 
     Parameters

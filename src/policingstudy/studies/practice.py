@@ -787,19 +787,23 @@ def problem_positions(
     """
     catalogue = measure_catalogue().set_index(["source_id", "measure"])
     rows = []
-    for link in problem_measures.itertuples(index=False):
-        key = (link.source_id, link.measure)
-        info = catalogue.loc[key]
+    links = (
+        problem_measures["problem_id"],
+        problem_measures["source_id"],
+        problem_measures["measure"],
+    )
+    for problem_id, source_id, measure in zip(*links, strict=True):
+        info = catalogue.loc[(source_id, measure)]
         data = measures[
-            (measures["source_id"] == link.source_id)
-            & (measures["measure"] == link.measure)
+            (measures["source_id"] == source_id)
+            & (measures["measure"] == measure)
             & (measures["year"] <= last_year)
         ]
         own = data[data["iso3"] == iso3]
         row: dict[str, object] = {
-            "problem_id": link.problem_id,
-            "source_id": link.source_id,
-            "measure": link.measure,
+            "problem_id": problem_id,
+            "source_id": source_id,
+            "measure": measure,
             "label": info["label"],
             "scale": info["scale"],
             "higher_is_better": bool(info["higher_is_better"]),

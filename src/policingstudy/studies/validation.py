@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from policingstudy.core.cache import memoised
@@ -9,6 +11,9 @@ from policingstudy.core.paths import ProjectPaths
 from policingstudy.data.reference import Reference, published
 from policingstudy.methods.causal.simulation import simulation_study
 from policingstudy.studies.inputs import project
+
+if TYPE_CHECKING:
+    from policingstudy.methods.causal.did import AttGtResult
 
 MPDTA_QUANTITIES = ("simple", "dynamic", "attgt_2004_2006")
 """The R ``did`` 2.5 results on mpdta compared (never-treated controls, doubly robust, no
@@ -28,10 +33,10 @@ def mpdta_published(paths: ProjectPaths | None = None) -> dict[str, tuple[Refere
     }
 
 
-def _mpdta_estimates(result: object) -> dict[str, tuple[float, float]]:
-    simple = result.aggregate("simple")  # type: ignore[attr-defined]
-    dynamic = result.aggregate("dynamic")  # type: ignore[attr-defined]
-    cell = result.attgt.set_index(["group", "time"]).loc[(2004, 2006)]  # type: ignore[attr-defined]
+def _mpdta_estimates(result: AttGtResult) -> dict[str, tuple[float, float]]:
+    simple = result.aggregate("simple")
+    dynamic = result.aggregate("dynamic")
+    cell = result.attgt.set_index(["group", "time"]).loc[[(2004, 2006)]].iloc[0]
     return {
         "simple": (float(simple.att), float(simple.se)),
         "dynamic": (float(dynamic.att), float(dynamic.se)),
@@ -39,7 +44,7 @@ def _mpdta_estimates(result: object) -> dict[str, tuple[float, float]]:
     }
 
 
-def mpdta_validation(result: object, *, paths: ProjectPaths | None = None) -> pd.DataFrame:
+def mpdta_validation(result: AttGtResult, *, paths: ProjectPaths | None = None) -> pd.DataFrame:
     """Compare our ``att_gt`` on mpdta with the published R ``did`` numbers (language-free).
 
     Parameters

@@ -199,7 +199,7 @@ IOPC_SCHEMA = pa.DataFrameSchema(
 def _iopc_long(table: pd.DataFrame, file: str) -> pd.DataFrame:
     """Wide authority x year table (strings) -> long frame with zeros for unlisted forces."""
     problems, rows = [], []
-    for i, record in table.iterrows():
+    for i, (_, record) in enumerate(table.iterrows()):  # table has a RangeIndex
         name = clean_text(record["Authority"])
         found = _authority(name)
         if found is None:
@@ -397,7 +397,7 @@ def _drop_region_subtotals(frame: pd.DataFrame, file: str) -> pd.DataFrame:
             continue
         first, second = int(rows.index.min()), int(rows.index.max())
         subtotal = frame.loc[first + 1 : second, "officers_fte"].sum()
-        if len(rows) > 2 or abs(frame.loc[first, "officers_fte"] - subtotal) > 0.05:
+        if len(rows) > 2 or abs(frame["officers_fte"].loc[first] - subtotal) > 0.05:
             problems.append(
                 f"{file}: {year}, force {code}: listed {len(rows)} times and the first row "
                 "is not a subtotal of the rows after it; expected one row per force and year"
