@@ -19,8 +19,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.legend import Legend
 
 from policingstudy.core.errors import JoinError, OptionError
-from policingstudy.core.types import LANGS, Lang
 from policingstudy.core.paths import ProjectPaths
+from policingstudy.core.types import LANGS, Lang
 from policingstudy.data import geo
 from policingstudy.data.dataset import load_dataset
 from policingstudy.data.readers import kz, us
