@@ -465,3 +465,33 @@ def test_english_left_in_a_legal_basis_translation_is_named():
 def test_codes_and_roman_numerals_may_stand_outside_parentheses():
     ru = "Закон РК от 2 октября 2023 года № 30-VIII «Об общественном контроле», ст. XVIII, § 4.136"
     assert _unit_problems(legal_basis=LEGAL_EN, legal_basis_kk=LEGAL_KK, legal_basis_ru=ru) == []
+
+
+def test_a_decisive_cell_needs_a_primary_source_or_a_flag(project):
+    # ZZ_UNIT (a German external body in force) coded 3 on IND01 (basis: law) sets Germany's
+    # highest value there, so it is decisive; an official web page is not a primary source
+    ds = project / "data" / "raw" / "dataset"
+    _write(ds / "codings" / "zz.csv", CODING_COLUMNS, [{**GOOD_CODING, "value": "3"}])
+    with pytest.raises(
+        DataValidationError,
+        match=r"codings/zz\.csv: line 2, column 'source_id': decisive cell ZZ_UNIT IND01 = 3 "
+        r"cites 'zz_src' \(official\); expected a primary source \(law\) for a law indicator",
+    ):
+        _validate(project)
+    # a flag with a reason in audit.csv records it ...
+    audit = ds / "audit.csv"
+    rows = list(csv.DictReader(audit.open(encoding="utf-8")))
+    flagged = {"unit_id": "ZZ_UNIT", "indicator_id": "IND01", "flag": "secondary_source"}
+    _write(audit, list(rows[0]), [*rows, {**flagged, "note": "official page only"}])
+    cells = _validate(project)["decisive_cells"].set_index(["unit_id", "indicator_id"])
+    assert cells.loc[("ZZ_UNIT", "IND01"), "flag"] == "secondary_source"
+    # ... and a flag without a reason is refused
+    _write(audit, list(rows[0]), [*rows, {**flagged, "note": ""}])
+    with pytest.raises(DataValidationError, match=r"audit\.csv: line \d+, column 'note': empty"):
+        _validate(project)
+    # without the flag, the law itself read at the provision makes the cell primary
+    _write(audit, list(rows[0]), rows)
+    sources = ds / "sources" / "zz.csv"
+    _write(sources, SOURCE_COLUMNS, [{**GOOD_SOURCE, "kind": "law"}])
+    cells = _validate(project)["decisive_cells"].set_index(["unit_id", "indicator_id"])
+    assert bool(cells.loc[("ZZ_UNIT", "IND01"), "primary"])

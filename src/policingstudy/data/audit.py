@@ -6,7 +6,7 @@ among its units, so the cells holding that value decide the score; they are list
 boundaries (every class of unit, and external oversight bodies only). Every decisive cell of an
 indicator that scores the law (``basis: law`` in the codebook) must cite a primary source (a
 legal act read at the provision: source kind ``law``); for an indicator that scores practice,
-the body's own or an official publication counts (``law``, ``official``, ``report``).
+the body's own or an official publication counts (``law``, ``official``, ``report``, ``dataset``).
 Otherwise the cell must be *flagged*: downgraded to low confidence, or listed with a reason in
 ``data/raw/dataset/audit.csv`` (``unit_id, indicator_id, flag, note``).
 """
@@ -25,7 +25,10 @@ from policingstudy.data.schemas import read_csv, record_lines
 AUDIT_FILE = "audit.csv"
 AUDIT_COLUMNS = ["unit_id", "indicator_id", "flag", "note"]
 FLAGS = ("secondary_source", "news_only", "inferred", "not_in_force_checked")
-PRIMARY_KINDS = {"law": frozenset({"law"}), "practice": frozenset({"law", "official", "report"})}
+PRIMARY_KINDS = {
+    "law": frozenset({"law"}),
+    "practice": frozenset({"law", "official", "report", "dataset"}),
+}
 EXTERNAL_CLASS = "external_oversight"
 DECISIVE_COLUMNS = [
     "unit_id",

@@ -22,7 +22,7 @@ from policingstudy.core.errors import DataValidationError
 from policingstudy.core.hashing import code_digest, library_versions, stamp, tree_digest
 from policingstudy.core.io import write_text
 from policingstudy.core.paths import ProjectPaths
-from policingstudy.data.audit import decisive_cells, load_audit
+from policingstudy.data.audit import check_decisive, decisive_cells, load_audit
 from policingstudy.data.dataset import ADJUDICATOR, load_dataset
 from policingstudy.data.practice_tables import practice_tables
 from policingstudy.data.readers.de import read_pks_years
@@ -130,6 +130,9 @@ def dataset_tables(
         indicators=set(data["indicators"]["indicator_id"]),
     )
     decisive = decisive_cells(consensus, units, events, data["indicators"], data["sources"], audit)
+    unaudited = check_decisive(decisive, consensus)
+    if unaudited:
+        raise DataValidationError(unaudited)
     indicators = data["indicators"].merge(
         data["dimensions"][["dimension_id", "label_en", "label_kk", "label_ru"]].rename(
             columns=lambda c: c.replace("label_", "dimension_label_")
