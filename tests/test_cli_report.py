@@ -290,8 +290,8 @@ def test_full_report_all_notebooks_one_language(tmp_path, external_dir, capsys, 
 def test_a_time_limit_stops_only_the_overdue_notebook(project, capsys):
     """The overdue kernel is stopped while a healthy notebook runs: the healthy one finishes.
 
-    Two workers. The endless notebook (the largest file, so it starts first) records its
-    process id; a small notebook fills the other worker; the healthy notebook then starts and
+    Two workers; notebooks start largest file first. The endless notebook records its process
+    id; the filler holds the other worker for 12 s; the healthy notebook then starts and
     waits until the endless kernel is gone (stopped at its limit), then ends well within its
     own limit. A run-wide interrupt would have killed it.
     """
@@ -302,22 +302,29 @@ def test_a_time_limit_stops_only_the_overdue_notebook(project, capsys):
         f"{padding}\nimport os, pathlib, time\n"
         "pathlib.Path('endless.pid').write_text(str(os.getpid()))\ntime.sleep(300)",
     )
-    write_notebook(project / "notebooks" / "00_filler.ipynb", 'lang = "en"', "x = 1")
+    write_notebook(
+        project / "notebooks" / "00_filler.ipynb",
+        'lang = "en"',
+        f"{padding[:2000]}\nimport time\ntime.sleep(12)",
+    )
     write_notebook(
         project / "notebooks" / "00_healthy.ipynb",
         'lang = "en"',
         "import os, pathlib, time\n"
-        "pid = int(pathlib.Path('endless.pid').read_text())\n"
+        "marker = pathlib.Path('endless.pid')\n"
+        "while not marker.exists() or not marker.read_text():\n    time.sleep(0.1)\n"
+        "pid = int(marker.read_text())\n"
         "while pathlib.Path(f'/proc/{pid}').exists():\n    time.sleep(0.2)",
         "time.sleep(1)",
     )
     start = time.time()
     only = ("--only", "00_endless", "00_filler", "00_healthy")
-    code = _run(project, "--lang", "en", "--jobs", "2", "--timeout", "20", *only)
+    code = _run(project, "--lang", "en", "--jobs", "2", "--timeout", "30", *only)
     assert code == 1
     err = capsys.readouterr().err
     assert "FAILED 00_endless [en] cell 2: time limit: the notebook ran past its limit" in err
-    assert "00_healthy" not in err and "00_filler" not in err
+    assert "FAILED 00_healthy" not in err and "FAILED 00_filler" not in err
+    assert re.search(r"00_healthy \(en\) ok", err) and re.search(r"00_filler \(en\) ok", err)
     assert (project / "reports" / "en" / "00_healthy.html").exists()
     assert time.time() - start < 120
 
