@@ -78,9 +78,5 @@ class JoinError(PolicingStudyError):
     """A join on codes left units unmatched."""
 
 
-class PolicingStudyWarning(UserWarning):
-    """Base class of the package's warnings."""
-
-
 class PanelError(DataValidationError, SpecificationError):
     """A unit × time panel breaks a design rule (duplicates, varying group, adoption outside it)."""

@@ -13,7 +13,6 @@ LANGS: tuple[Lang, ...] = get_args(Lang)
 Jurisdiction = Literal["KZ", "UK-EW", "US", "DE"]
 JURISDICTIONS: tuple[Jurisdiction, ...] = get_args(Jurisdiction)
 
-CodingStatus = Literal["coded", "unknown", "not_applicable"]
 Confidence = Literal["low", "medium", "high"]
 
 Normalise = Literal["minmax", "zscore", "rank", "distance"]

@@ -52,7 +52,6 @@ _SPELLINGS = {
     "karagandy": "karaganda",
     "nur-sultan city": "astana city",
 }
-PERIOD_NOTE = "period not stated in the source; most likely January-December 2022"
 
 
 def kz_region_code(name: str) -> str | None:
