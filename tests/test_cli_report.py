@@ -67,7 +67,8 @@ def test_usage_errors_exit_2_and_write_nothing(project, capsys, argv, message):
 def test_out_of_range_values_exit_2_before_anything_runs(tmp_path, external_dir, capsys):
     root = copy_project(tmp_path / "p", notebooks=["01_thesis_overview", "04_comparative_index"])
     for option, message in (
-        ("weighting=bogus", "weighting: expected one of ('equal'), got 'bogus'"),
+        ("n_base=100", "n_base: expected one of (64, 128, 256, 512, 1024), got 100"),
+        ("reference_date=2025-13-01", "reference_date: expected an ISO date YYYY-MM-DD"),
         ("n_draws=0", "n_draws: expected a number 1 to 100000, got 0"),
         ("seed=-1", "seed: expected a number >= 0, got -1"),
     ):
@@ -268,7 +269,8 @@ def test_list_shows_parameters_with_their_choices_and_ranges(capsys):
     out = capsys.readouterr().out
     assert "01_thesis_overview" in out
     assert "n_draws: int = 2000; 1 to 100000" in out
-    assert "weighting: str = 'equal'; one of ('equal')" in out
+    assert "n_base: int = 256; one of (64, 128, 256, 512, 1024)" in out
+    assert "reference_date: str = '2025-01-01'; an ISO date YYYY-MM-DD" in out
 
 
 def test_full_report_all_notebooks_one_language(tmp_path, external_dir, capsys, monkeypatch):
