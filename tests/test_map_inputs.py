@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from policingstudy.report.figures.map_inputs import data_appendix
+from policingstudy.report.figures.map_inputs import data_appendix, kz_rate_fields
 from policingstudy.studies.maps import de_offices, ew_holders
 
 UNITS = pd.DataFrame(
@@ -124,3 +124,26 @@ def test_data_appendix_in_russian_translates_the_licence_and_marks_the_originals
     assert '<span lang="en" class="ps-original">Doe J. (2020). Police data.</span>' in page
     assert '<span lang="zxx" class="ps-original">x.csv</span>' in page
     assert str(data_appendix(manifest).loc[0, "licence"]) == "No licence stated by the author"
+
+
+def test_kz_rate_fields_names_lowest_and_highest_region():
+    # Index labels not in row order (as after filtering): the regions are found by position.
+    rates = pd.DataFrame(
+        {
+            "code": ["KZ-AKM", "KZ-ALA", "KZ-AST"],
+            "rate_per_100k": [900.0, 450.0, 1200.0],
+            "population_date": ["2024-01-01"] * 3,
+        },
+        index=[7, 3, 5],
+    )
+    regions = pd.DataFrame(
+        {
+            "code": ["KZ-AST", "KZ-ALA", "KZ-AKM"],
+            "name_ru": ["Астана", "Алматы", "Акмолинская область"],
+        }
+    )
+    assert kz_rate_fields(rates, regions, "ru") == {
+        "kz_rate_min_region": "Алматы",
+        "kz_rate_max_region": "Астана",
+        "kz_pop_date": "2024-01-01",
+    }

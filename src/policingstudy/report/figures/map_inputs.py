@@ -113,8 +113,8 @@ def kz_rate_fields(rates: pd.DataFrame, regions: pd.DataFrame, lang: str) -> dic
     and the population date (ISO).
     """
     names = regions.set_index("code")[f"name_{lang}"]
-    low = rates.loc[rates["rate_per_100k"].idxmin(), "code"]
-    high = rates.loc[rates["rate_per_100k"].idxmax(), "code"]
+    low = rates["code"].iloc[rates["rate_per_100k"].argmin()]
+    high = rates["code"].iloc[rates["rate_per_100k"].argmax()]
     dates = sorted(set(pd.to_datetime(rates["population_date"]).dt.strftime("%Y-%m-%d")))
     return {
         "kz_rate_min_region": str(names[low]),

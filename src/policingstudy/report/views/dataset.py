@@ -303,7 +303,9 @@ def sources_appendix(sources: pd.DataFrame, used: set[str], lang: Lang) -> pd.Da
     shown = sources[sources["source_id"].isin(used)].sort_values("source_id")
     shown = shown.assign(
         kind_label=[t(f"dataset.source_kind_{k}", lang) for k in shown["kind"]],
-        accessed_text=[None if is_missing(d) else date(d, lang) for d in shown["accessed"]],
+        accessed_text=pd.Series(
+            [None if is_missing(d) else date(d, lang) for d in shown["accessed"]], index=shown.index
+        ),
         citation_shown=_object_column(
             [
                 c if is_missing(c) else original(c, guess_lang(str(c)), report_lang=lang)

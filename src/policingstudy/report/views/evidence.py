@@ -7,6 +7,8 @@ US) and ``evidence_ew`` (England & Wales, cross-national).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -23,6 +25,9 @@ from policingstudy.studies.evidence import (
     PanelEvidence,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from policingstudy.methods.causal.simulation import SimulationStudy
 
 _COLOURS = {"twfe": "#1b6ca8", "cs_universal": "#d98c1f", "adopters": "#c0392b", "other": "#777"}
 
@@ -132,7 +137,7 @@ def timing_display(
     out["code"] = pd.Series(
         [original(code, NO_LANGUAGE) for code in codes], index=out.index, dtype=object
     )
-    keep = out[list(definitions)].ne(t("evidence.never", lang)).any(axis=1)
+    keep = (out[list(definitions)] != t("evidence.never", lang)).any(axis=1)
     out = out[keep]
     columns = (
         {"unit": "evidence.col_unit"}
@@ -341,9 +346,9 @@ def evidence_numbers(
         _add_pct(nums, key, de.estimate("ppml", definition=definition))
     _honest(nums, "de", de)
     pw = de.power.set_index("estimator")
-    nums.add("de_mde_twfe", float(pw.loc["twfe", "mde"]), digits=2)
-    nums.add("de_mde_twfe_pct", 100 * float(pw.loc["twfe", "mde_share"]), digits=0)
-    nums.add("de_mde_ppml_pct", 100 * float(pw.loc["ppml", "mde_share"]), digits=0)
+    nums.add("de_mde_twfe", float(pw["mde"].loc["twfe"]), digits=2)
+    nums.add("de_mde_twfe_pct", 100 * float(pw["mde_share"].loc["twfe"]), digits=0)
+    nums.add("de_mde_ppml_pct", 100 * float(pw["mde_share"].loc["ppml"]), digits=0)
     # United States
     nums.add("us_n_cities", int(us.details["n_cities"]))
     nums.add("us_year_first", int(us.details["years"][0]), year=True)
@@ -372,12 +377,12 @@ def evidence_numbers(
     _honest(nums, "us", us)
     pre = us.pre_adoption.set_index("event_time")
     for e, key in ((-2, "m2"), (-1, "m1"), (0, "p0")):
-        nums.add(f"us_pre_{key}", float(pre.loc[e, "adopters_mean"]), digits=2)
-        nums.add(f"us_pre_{key}_comp", float(pre.loc[e, "comparison_mean"]), digits=2)
+        nums.add(f"us_pre_{key}", float(pre["adopters_mean"].loc[e]), digits=2)
+        nums.add(f"us_pre_{key}_comp", float(pre["comparison_mean"].loc[e]), digits=2)
     pw = us.power.set_index("estimator")
-    nums.add("us_mde_cs", float(pw.loc["cs_varying", "mde"]), digits=2)
-    nums.add("us_mde_cs_pct", 100 * float(pw.loc["cs_varying", "mde_share"]), digits=0)
-    nums.add("us_mde_twfe_pct", 100 * float(pw.loc["twfe", "mde_share"]), digits=0)
+    nums.add("us_mde_cs", float(pw["mde"].loc["cs_varying"]), digits=2)
+    nums.add("us_mde_cs_pct", 100 * float(pw["mde_share"].loc["cs_varying"]), digits=0)
+    nums.add("us_mde_twfe_pct", 100 * float(pw["mde_share"].loc["twfe"]), digits=0)
     # England & Wales
     sc = ew.synth
     row = ew.estimates.iloc[0]
@@ -404,13 +409,13 @@ def failed_checks(verdict: Verdict, lang: Lang) -> str:
     return ", ".join(t(f"evidence.check_{c}", lang) for c in verdict.failed)
 
 
-def checks_numbers(simulation: object, validation: pd.DataFrame, nums: Numbers) -> Numbers:
+def checks_numbers(simulation: SimulationStudy, validation: pd.DataFrame, nums: Numbers) -> Numbers:
     """Numbers of the estimator checks: the simulation study and the mpdta comparison."""
-    summ = simulation.summary.set_index("estimator")  # type: ignore[attr-defined]
-    nums.add("sim_replications", int(summ.loc["twfe", "replications"]))
-    nums.add("sim_target", float(summ.loc["twfe", "simulated_target"]), digits=3)
-    nums.add("sim_twfe_bias", float(summ.loc["twfe", "bias"]), digits=3)
-    nums.add("sim_cs_bias", float(summ.loc["callaway_santanna", "bias"]), digits=3)
+    summ = simulation.summary.set_index("estimator")
+    nums.add("sim_replications", int(summ["replications"].loc["twfe"]))
+    nums.add("sim_target", float(summ["simulated_target"].loc["twfe"]), digits=3)
+    nums.add("sim_twfe_bias", float(summ["bias"].loc["twfe"]), digits=3)
+    nums.add("sim_cs_bias", float(summ["bias"].loc["callaway_santanna"]), digits=3)
     nums.add("mpdta_n_checks", len(validation))
     nums.add("mpdta_n_agree", int((validation["max_abs_diff"] < 1e-8).sum()))
     return nums
