@@ -175,9 +175,13 @@ def test_dying_kernel_fails_only_its_notebook_at_once(project, forked):
     """A kernel that dies is noticed as a death (it used to stall until the time limit)."""
     write_notebook(project / "notebooks" / "00_dies.ipynb", 'lang = "en"', "import os\nos._exit(3)")
     write_notebook(project / "notebooks" / "01_probe.ipynb", 'lang = "en"', PROBE)
-    start = time.monotonic()
+    start, here = time.monotonic(), os.getcwd()
     with ForkServer.start() if forked else contextlib.nullcontext() as server:
         summary = _run(project, server, timeout=SLEEP)
+    # the kernels ran in the project (the probe's relative path), the runner's process stayed
+    # where it was: concurrent jobs never change its working directory
+    assert (project / "probe-en.txt").exists()
+    assert os.getcwd() == here
     status = {r.stem: r for r in summary.results}
     assert status["01_probe"].status == "ok"
     assert status["00_dies"].status == "failed"

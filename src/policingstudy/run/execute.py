@@ -163,7 +163,10 @@ def execute(job: Job, ctx: RunContext, *, env: dict[str, str] | None = None) -> 
                 kernel_name="python3",
                 kernel_manager_class=manager,
                 progress_bar=False,
-                cwd=str(ctx.paths.root),
+                # The kernel starts in the project root through nbclient's ``resources`` (its
+                # documented way); papermill's own ``cwd`` would chdir this whole process from
+                # several threads at once and leave it in whichever folder the last one restored.
+                resources={"metadata": {"path": str(ctx.paths.root)}},
                 execution_timeout=ctx.timeout + CELL_TIMEOUT_MARGIN,
                 request_save_on_cell_execute=False,
                 # Outputs are complete when the last cell has run; a graceful shutdown only waits.
