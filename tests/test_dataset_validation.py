@@ -27,7 +27,7 @@ GOOD_SOURCE = {
     "source_id": "zz_src",
     "citation": "A test source.",
     "url": "https://example.org/x",
-    "kind": "official",
+    "kind": "law",  # a primary source: a test cell that sets a system maximum is audited
     "accessed": "2026-11-26",
     "note": "test",
 }
@@ -471,6 +471,8 @@ def test_a_decisive_cell_needs_a_primary_source_or_a_flag(project):
     # ZZ_UNIT (a German external body in force) coded 3 on IND01 (basis: law) sets Germany's
     # highest value there, so it is decisive; an official web page is not a primary source
     ds = project / "data" / "raw" / "dataset"
+    sources = ds / "sources" / "zz.csv"
+    _write(sources, SOURCE_COLUMNS, [{**GOOD_SOURCE, "kind": "official"}])
     _write(ds / "codings" / "zz.csv", CODING_COLUMNS, [{**GOOD_CODING, "value": "3"}])
     with pytest.raises(
         DataValidationError,
@@ -491,7 +493,6 @@ def test_a_decisive_cell_needs_a_primary_source_or_a_flag(project):
         _validate(project)
     # without the flag, the law itself read at the provision makes the cell primary
     _write(audit, list(rows[0]), rows)
-    sources = ds / "sources" / "zz.csv"
-    _write(sources, SOURCE_COLUMNS, [{**GOOD_SOURCE, "kind": "law"}])
+    _write(sources, SOURCE_COLUMNS, [GOOD_SOURCE])
     cells = _validate(project)["decisive_cells"].set_index(["unit_id", "indicator_id"])
     assert bool(cells.loc[("ZZ_UNIT", "IND01"), "primary"])
