@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from policingstudy.core.types import LANGS, Lang
-from policingstudy.i18n import catalog, t
+from policingstudy.i18n import t
 from policingstudy.report.figures import general
+from policingstudy.report.tables import NA_TEXT, cells
 from policingstudy.report.views import overview
 
 
@@ -49,23 +50,45 @@ def test_thesis_numbers_count_the_tables(tables: dict[str, pd.DataFrame]) -> Non
 @pytest.mark.parametrize("lang", LANGS)
 def test_topics_table(tables: dict[str, pd.DataFrame], lang: Lang) -> None:
     table = overview.topics_table(tables["thesis_topics"], lang)
-    assert len(table) == 5
-    assert set(table.columns) <= set(catalog(lang).values())
-    assert table.columns.is_unique
-    shown = table.to_string()
-    assert all(f"T0{i} ({lang})" in shown for i in range(1, 6))  # labels in the language
-    assert t("thesis.kind_mechanism", lang) in shown
-    assert "Бірінші" in shown  # the Kazakh first words, in every language
+    assert list(table.columns) == [
+        t(key, lang)
+        for key in (
+            "common.column_topic",
+            "common.column_kind",
+            "common.column_starts_with",
+            "common.column_refs",
+            "common.column_id",
+        )
+    ]
+    shown = cells(table)
+    assert shown.iloc[:, 0].tolist() == [f"T0{i} ({lang})" for i in range(1, 6)]  # in the language
+    assert shown.iloc[:, 1].tolist() == [
+        t(f"thesis.kind_{k}", lang)
+        for k in ("foundations", "mechanism", "mechanism", "problem", "mechanism")
+    ]
+    assert shown.iloc[0, 2] == "Бірінші"  # the Kazakh first words, in every language
+    assert shown.iloc[:, 3].tolist() == ["[1]", NA_TEXT, "[2; 3]", NA_TEXT, "[4]"]
+    assert shown.iloc[:, -1].tolist() == ["T01", "T02", "T03", "T04", "T05"]  # ids last
     other = next(lg for lg in LANGS if lg != lang)
-    assert f"T01 ({other})" not in shown
+    assert f"T01 ({other})" not in set(shown.to_numpy().ravel())
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_labelled_list(tables: dict[str, pd.DataFrame], lang: Lang) -> None:
-    table = overview.labelled_list(tables["thesis_problems"], "problem_id", lang)
-    assert table.shape == (2, 2)
-    assert set(table.columns) <= set(catalog(lang).values())
-    assert table.iloc[:, 1].tolist() == [f"P1 ({lang})", f"P2 ({lang})"]
+@pytest.mark.parametrize(
+    ("name", "id_column", "ids"),
+    [
+        ("thesis_problems", "problem_id", ["P1", "P2"]),
+        ("thesis_programme", "item_id", ["G1", "G2", "G3"]),
+        ("thesis_foreign_models", "model_id", ["M1", "M2", "M3", "M4"]),
+    ],
+)
+def test_labelled_list(
+    tables: dict[str, pd.DataFrame], name: str, id_column: str, ids: list[str], lang: Lang
+) -> None:
+    table = overview.labelled_list(tables[name], id_column, lang)
+    assert list(table.columns) == [t("common.column_label", lang), t("common.column_id", lang)]
+    assert table.iloc[:, 0].tolist() == [f"{i} ({lang})" for i in ids]  # label first
+    assert table.iloc[:, 1].tolist() == ids  # id last
 
 
 def test_headers_are_translated(tables: dict[str, pd.DataFrame]) -> None:

@@ -190,7 +190,11 @@ def coding_numbers(
     jurisdictions: Sequence[str],
     nums: Numbers,
 ) -> Numbers:
-    """Numbers the coding section quotes: alpha of each variant over the notebook's items."""
+    """Numbers the coding section quotes: alpha of each variant over the notebook's items.
+
+    ``n_below_threshold`` counts the dimension rows of :func:`reliability_table` marked with an
+    asterisk (a row has both variants; it counts once when either is below the threshold).
+    """
     for jur in jurisdictions:
         key = jur.lower().replace("-", "_")
         row = double[double["jurisdiction"] == jur]
@@ -210,5 +214,5 @@ def coding_numbers(
         & reliability["below_threshold"]
         & reliability["alpha"].notna()
     ]
-    nums.add("n_below_threshold", int(len(low)))
+    nums.add("n_below_threshold", int(len(low[["jurisdiction", "dimension"]].drop_duplicates())))
     return nums
