@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -42,9 +42,12 @@ def network(mirror: Path, tmp_path: Path) -> Iterator[str]:
         for row in csv.DictReader(handle):
             if not row["raw_url"]:
                 continue
-            target = www / urlparse(row["raw_url"]).path.lstrip("/")
+            # the server unquotes request paths (%20, %E2%80%93), and the mirror stores names
+            # unquoted: both sides use the decoded path
+            path = unquote(urlparse(row["raw_url"]).path)
+            target = www / path.lstrip("/")
             target.parent.mkdir(parents=True, exist_ok=True)
-            source = mirror / row["short_name"] / Path(row["raw_url"]).name
+            source = mirror / row["short_name"] / Path(path).name
             if source.is_file() and not target.exists():
                 target.symlink_to(source)
     server = http.server.ThreadingHTTPServer(
