@@ -26,7 +26,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox, BboxBase
+from matplotlib.transforms import Bbox
 
 from policingstudy.core.types import check_option
 
@@ -201,72 +201,51 @@ def legend_outside(
     handles: Sequence[Artist] | None = None,
     labels: Sequence[str] | None = None,
     ncols: int = 1,
-    pad: float = 0.02,
     **kwargs: Any,
 ) -> Legend:
     """A legend beside (``right``) or under (``below``) the axes, where it covers no data.
 
-    ``below`` puts the legend's top at ``pad`` under the axes' lowest decoration (tick labels
-    and axis label) when the figure is drawn, so it never runs over them whatever their length.
-    Constrained layout makes room for it.
+    ``below`` is a figure legend under everything else (constrained layout makes room for it
+    under the tick labels and the axis label); it is used when ``ax`` is the only axes of its
+    figure, and a legend on the right otherwise (a panel of a grid).
 
     Parameters
     ----------
     ax
         The axes whose artists the legend explains.
     where
-        ``right`` (top aligned with the axes) or ``below`` (centred under them).
+        ``right`` (top aligned with the axes) or ``below`` (centred under the figure).
     handles, labels
         As for :meth:`matplotlib.axes.Axes.legend` (default: the axes' labelled artists).
     ncols
-        Columns of entries.
-    pad
-        Gap between the axes (or their decorations) and the legend, in axes fraction.
+        Columns of entries under the figure (a legend on the right has one).
     **kwargs
         Passed to :meth:`~matplotlib.axes.Axes.legend` (``fontsize``, ``title`` ...).
 
     Returns
     -------
     Legend
-        The legend (already added to ``ax``).
+        The legend (already added to the axes or figure).
     """
     check_option(where, WHERE, name="where")
-    if handles is not None:
-        kwargs["handles"] = list(handles)
+    if handles is None:
+        handles, found = ax.get_legend_handles_labels()
+        labels = found if labels is None else labels
+    kwargs["handles"] = list(handles)
     if labels is not None:
         kwargs["labels"] = list(labels)
     kwargs.setdefault("fontsize", 7)
     kwargs.setdefault("frameon", False)
-    if where == "right":
-        return ax.legend(
-            loc="upper left", bbox_to_anchor=(1 + pad, 1.0), ncols=ncols, **kwargs
-        )
-    legend = ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -pad), ncols=ncols, **kwargs
-    )
-    legend.set_bbox_to_anchor(_BelowDecorations(ax, pad))
-    return legend
+    figure = ax.get_figure(root=True)
+    alone = figure is not None and [a for a in figure.axes if _is_panel(a)] == [ax]
+    if where == "below" and alone and figure is not None:
+        return figure.legend(loc="outside lower center", ncols=ncols, **kwargs)
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), **kwargs)
 
 
-class _BelowDecorations(BboxBase):
-    """A zero-height box under the axes' x tick labels and x label, computed when drawn."""
-
-    def __init__(self, ax: Axes, pad: float) -> None:
-        super().__init__()
-        self.ax = ax
-        self.pad = pad
-
-    def get_points(self) -> np.ndarray:
-        ax = self.ax
-        box = ax.get_window_extent()
-        bottom = box.y0
-        renderer = _renderer(ax.get_figure(root=True))
-        if renderer is not None:
-            decorations = ax.xaxis.get_tightbbox(renderer)
-            if decorations is not None and decorations.height > 0:
-                bottom = min(bottom, decorations.y0)
-        bottom -= self.pad * box.height
-        return np.array([[box.x0, bottom], [box.x1, bottom]])
+def _is_panel(ax: Axes) -> bool:
+    """True for a plotting axes (not a colour bar's)."""
+    return ax.get_visible() and not hasattr(ax, "_colorbar")
 
 
 def _renderer(figure: Figure | None) -> RendererBase | None:
