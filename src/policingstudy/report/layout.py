@@ -52,9 +52,7 @@ def wrap(text: object, width: int) -> str:
     str
         The lines joined by newlines.
     """
-    return textwrap.fill(
-        str(text), width=width, break_long_words=False, break_on_hyphens=True
-    )
+    return textwrap.fill(str(text), width=width, break_long_words=False, break_on_hyphens=True)
 
 
 def wrap_all(texts: Iterable[object], width: int) -> list[str]:
@@ -129,8 +127,12 @@ def set_title(ax: Axes, text: str, *, fontsize: float | None = None, **kwargs: A
         Passed to :meth:`~matplotlib.axes.Axes.set_title`.
     """
     import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
 
-    size = float(fontsize if fontsize is not None else mpl.rcParams["axes.titlesize"])
+    # the style may name the size ("large"): resolve it to points
+    size = FontProperties(
+        size=fontsize if fontsize is not None else mpl.rcParams["axes.titlesize"]
+    ).get_size_in_points()
     if fontsize is not None:
         kwargs["fontsize"] = fontsize
     figure = ax.get_figure(root=True)

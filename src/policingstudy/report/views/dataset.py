@@ -143,8 +143,7 @@ def heatmap(
     rows = layout.wrap_all(("" if is_missing(n) else n for n in names), UNIT_LABEL_WIDTH)
     labels = _labels(indicators, "indicator_id", lang)
     columns = [
-        layout.wrap(f"{i[-2:]} {labels.get(i, '')}".strip(), INDICATOR_LABEL_WIDTH)
-        for i in ind_ids
+        layout.wrap(f"{i[-2:]} {labels.get(i, '')}".strip(), INDICATOR_LABEL_WIDTH) for i in ind_ids
     ]
     if ax is None:
         column_block = max((layout.text_width(c, 6.5) for c in columns), default=1.0)

@@ -417,7 +417,9 @@ def sobol_bar(a: ComparisonAnalysis, lang: Lang, ax: Axes | None = None) -> Axes
             capsize=2,
             label=t(f"index.factor_{f}", lang),
         )
-    ax.set_xticks(x + width * (len(factors) - 1) / 2, wrap_all((system_label(m, lang) for m in models), 20))
+    ax.set_xticks(
+        x + width * (len(factors) - 1) / 2, wrap_all((system_label(m, lang) for m in models), 20)
+    )
     ax.set_ylabel(wrap(t("index.axis_sobol", lang), 30))
     ax.set_ylim(bottom=0)
     legend_outside(ax, where="right")
