@@ -1,20 +1,28 @@
-"""Properties the shipped dataset must keep (issue: the comparative dataset)."""
+"""Properties the shipped dataset must keep (issue: the comparative dataset).
+
+The hand-coded tables are checked without the external UChicago survey (as ``policingstudy
+validate`` reads them); the survey's join is checked here on a synthetic survey and, with the
+real survey, by tests/test_readers_us.py::test_real_files_us.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from policingstudy.core.paths import ProjectPaths
-from policingstudy.data.build import validate_all
+from policingstudy.data import build
+from policingstudy.data.readers.us import read_oversight_agencies
 from tests.helpers import ROOT
+from tests.synthetic import write_survey
 
 
 @pytest.fixture(scope="module")
-def tables():
-    return validate_all(ProjectPaths(ROOT), survey=False)
+def tables(dataset_tables: dict) -> dict:
+    return dataset_tables
 
 
 def test_every_non_unknown_coding_has_a_source(tables):
@@ -192,3 +200,42 @@ def test_validity_on_the_reference_date(tables):
     every_commissioner = hand.loc[hand["kind"] == "police_commissioner", "unit_id"]
     dated = v.loc[every_commissioner, ["first_holder_took_office", "office_vacant"]]
     assert (dated != "").any(axis=1).all()
+
+
+def test_survey_agencies_join_as_units_with_sourced_codings(
+    tables: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agencies = read_oversight_agencies(write_survey(tmp_path)).loc[:, build.SURVEY_COLUMNS]
+    monkeypatch.setattr(build, "survey_agencies", lambda paths, mirror: agencies)
+    joined = build.dataset_tables(ProjectPaths(ROOT))
+    units = joined["units"]
+    survey = units.loc[units["origin"] == "uchicago_survey"].set_index("unit_id")
+    assert list(survey.index) == [f"US_SURVEY_0{i}" for i in range(1, 6)]
+    assert (survey["kind"] == "civilian_oversight_agency").all()
+    assert survey.loc["US_SURVEY_03", "subunit_code"] == "US-HI"  # the corrected state
+    # hand-coded units are unchanged by the join
+    hand = units.loc[units["origin"] == "hand_coded"].drop(columns=["origin", "linked_unit_id"])
+    pd.testing.assert_frame_equal(
+        hand.reset_index(drop=True),
+        tables["units"]
+        .loc[tables["units"]["origin"] == "hand_coded"]
+        .drop(columns=["origin", "linked_unit_id"])
+        .reset_index(drop=True),
+        check_dtype=False,  # the empty survey frame leaves object columns where text is joined
+    )
+    # an 'established' event for each agency with a year (agency 4 has none)
+    events = joined["events"]
+    dated = events.loc[events["unit_id"].isin(survey.index), "unit_id"]
+    assert sorted(dated) == ["US_SURVEY_01", "US_SURVEY_02", "US_SURVEY_03", "US_SURVEY_05"]
+    # IND08 codes the deepest role: investigative 3, audit (over review) 2, review 1
+    by_coder = joined["codings_by_coder"]
+    ind08 = by_coder.loc[
+        by_coder["unit_id"].isin(survey.index) & (by_coder["indicator_id"] == "IND08")
+    ].set_index("unit_id")["value"]
+    assert ind08.to_dict() == {"US_SURVEY_01": 3.0, "US_SURVEY_02": 1.0, "US_SURVEY_04": 2.0}
+    for name in ("codings", "codings_by_coder"):
+        frame = joined[name]
+        known = frame[frame["status"] != "unknown"]
+        assert known["source_id"].notna().all(), name
+        assert set(known["source_id"]) <= set(joined["sources"]["source_id"])
+    assert joined["us_survey_agencies"]["agency_id"].tolist() == [1, 2, 3, 4, 5]

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 
 from policingstudy.cli import main
@@ -17,6 +18,7 @@ from policingstudy.data.dataset import (
     EVENT_COLUMNS,
     SOURCE_COLUMNS,
     UNIT_COLUMNS,
+    check_units,
     load_dataset,
 )
 from tests.helpers import copy_project
@@ -83,6 +85,8 @@ def project(tmp_path):
 
 
 def _validate(root):
+    # data/raw only, as `policingstudy validate` checks it: the external survey's join is
+    # tested in test_dataset_shipped.py (synthetic survey) and test_readers_us.py (real one)
     return validate_all(ProjectPaths(root), survey=False)
 
 
@@ -262,6 +266,25 @@ def test_adjudication_needs_a_disagreement(project):
         _validate(project)
 
 
+def test_adjudication_of_a_status_disagreement_is_accepted(project):
+    # c1 coded a value, c2 found the text unreadable: a disagreement in status, whose empty
+    # value must not make the two judgments look alike.
+    path = project / "data" / "raw" / "dataset" / "codings" / "zz.csv"
+    second = {**GOOD_CODING, "coder": "c2", "value": "", "status": "unknown", "confidence": ""}
+    adjudicated = {**GOOD_CODING, "coder": "adj", "evidence": "c1 right: s.1."}
+    _write(path, CODING_COLUMNS, [GOOD_CODING, second, adjudicated])
+    tables = _validate(project)
+    row = tables["codings"].set_index(["unit_id", "indicator_id"]).loc[("ZZ_UNIT", "IND01")]
+    assert (row["rule"], row["value"]) == ("adjudicated", 2)
+    # the same empty value on both sides is agreement, and adjudicating it is refused
+    first = {**second, "coder": "c1"}
+    _write(path, CODING_COLUMNS, [first, second, {**second, "coder": "adj"}])
+    with pytest.raises(
+        DataValidationError, match=r"line 4, column 'coder'.*where the coders agree"
+    ):
+        _validate(project)
+
+
 def test_wrong_header_is_named(project):
     path = project / "data" / "raw" / "dataset" / "events" / "zz.csv"
     _write(path, ["unit_id", "when"], [{"unit_id": "ZZ_UNIT", "when": "2014"}])
@@ -389,3 +412,56 @@ def test_an_unclosed_quote_is_one_error_with_its_line(project) -> None:
     assert len(info.value.problems) == 1
     assert "events/kz.csv: line 3: " in info.value.problems[0]
     assert "a quoted field is not closed" in info.value.problems[0]
+
+
+def _units_frame(**changes: str) -> pd.DataFrame:
+    row = {**GOOD_UNIT, **changes, "_file": "data/raw/dataset/units/zz.csv", "_row": 2}
+    return pd.DataFrame([row])
+
+
+def _unit_problems(**changes: str) -> list[str]:
+    codes = pd.DataFrame({"jurisdiction": ["DE"], "code": ["DE-RP"]})
+    return check_units(_units_frame(**changes), {"zz_src"}, codes, ("external_oversight",))
+
+
+LEGAL_EN = "Landesgesetz über den Bürgerbeauftragten (LBüBG) of 3 May 1974"
+LEGAL_RU = "Закон земли об уполномоченном по делам граждан (Landesgesetz über den Bürgerbeauftragten, LBüBG) от 3 мая 1974 года"
+LEGAL_KK = "Жердің азаматтар істері жөніндегі уәкіл туралы заңы (Landesgesetz über den Bürgerbeauftragten, LBüBG), 1974 жылғы 3 мамыр"
+
+
+def test_translated_legal_basis_with_the_original_title_in_parentheses_passes():
+    assert (
+        _unit_problems(legal_basis=LEGAL_EN, legal_basis_kk=LEGAL_KK, legal_basis_ru=LEGAL_RU) == []
+    )
+    assert _unit_problems() == []  # no legal basis in any language
+
+
+def test_legal_basis_needs_both_translations():
+    (problem,) = _unit_problems(legal_basis=LEGAL_EN, legal_basis_ru=LEGAL_RU)
+    assert problem == (
+        "data/raw/dataset/units/zz.csv: line 2, column 'legal_basis_kk': found an empty cell; "
+        "expected the legal basis in kk (legal_basis is filled)"
+    )
+
+
+def test_legal_basis_translation_without_english_is_refused():
+    (problem,) = _unit_problems(legal_basis_kk=LEGAL_KK)
+    assert "column 'legal_basis_kk': found 'Жердің" in problem
+    assert problem.endswith("expected an empty cell (legal_basis is empty)")
+
+
+def test_english_left_in_a_legal_basis_translation_is_named():
+    (problem,) = _unit_problems(
+        legal_basis=LEGAL_EN,
+        legal_basis_kk=LEGAL_KK,
+        legal_basis_ru="Landesgesetz über den Bürgerbeauftragten of 3 May 1974 (LBüBG)",
+    )
+    assert problem.startswith(
+        "data/raw/dataset/units/zz.csv: line 2, column 'legal_basis_ru': found Latin-script "
+        "words outside parentheses ['Landesgesetz', 'über', 'den', 'Bürgerbeauftragten', 'May']"
+    )
+
+
+def test_codes_and_roman_numerals_may_stand_outside_parentheses():
+    ru = "Закон РК от 2 октября 2023 года № 30-VIII «Об общественном контроле», ст. XVIII, § 4.136"
+    assert _unit_problems(legal_basis=LEGAL_EN, legal_basis_kk=LEGAL_KK, legal_basis_ru=ru) == []

@@ -1,8 +1,10 @@
-"""Callaway & Sant'Anna through policingstudy.methods.causal.did against R ``did`` on mpdta."""
+"""Callaway & Sant'Anna through policingstudy.methods.causal.did against R ``did`` on mpdta.
+
+mpdta ships with the tests (``tests/data/mpdta``); the R numbers are read from
+``data/raw/reference/published.json`` (``scripts/make_reference.py`` says where each comes from).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,15 +12,14 @@ import pytest
 
 from policingstudy.core.errors import OptionError, PanelError, SpecificationError
 from policingstudy.methods.causal.did import att_gt, check_panel
-
-pytestmark = pytest.mark.mirror
+from tests.helpers import approx_published
 
 KW = {"y": "lemp", "unit": "countyreal", "time": "year", "group": "first.treat"}
 
 
 @pytest.fixture(scope="module")
-def mpdta(mirror: Path) -> pd.DataFrame:
-    return pd.read_csv(mirror / "mpdta" / "mpdta.csv")
+def mpdta(mpdta_raw: pd.DataFrame) -> pd.DataFrame:
+    return mpdta_raw.copy()
 
 
 @pytest.fixture(scope="module")
@@ -26,35 +27,31 @@ def fit(mpdta: pd.DataFrame):
     return att_gt(mpdta, **KW, control="never", est_method="dr")
 
 
-# --- published values -----------------------------------------------------------------------
-# Source: R package did 2.5, att_gt(yname="lemp", tname="year", idname="countyreal",
-# gname="first.treat", data=mpdta, control_group="nevertreated", est_method="dr",
-# bstrap=FALSE) and aggte(..., bstrap=FALSE), as quoted in issue 6. Tolerance 1e-8.
+# --- published values (source: r_did_mpdta in scripts/make_reference.py) ------------------
 
 
 def test_simple_att_matches_r_did(fit) -> None:
     agg = fit.aggregate("simple")
-    assert agg.att == pytest.approx(-0.0399512751551763, abs=1e-8)  # R did 2.5
-    assert agg.se == pytest.approx(0.0120340127701854, abs=1e-8)  # R did 2.5, analytic
+    assert agg.att == approx_published("did.mpdta.simple.att")
+    assert agg.se == approx_published("did.mpdta.simple.se")
 
 
 def test_dynamic_overall_matches_r_did(fit) -> None:
     agg = fit.aggregate("dynamic")
-    assert agg.att == pytest.approx(-0.0772398214573151, abs=1e-8)  # R did 2.5
-    assert agg.se == pytest.approx(0.0199649890618494, abs=1e-8)  # R did 2.5, analytic
+    assert agg.att == approx_published("did.mpdta.dynamic.att")
+    assert agg.se == approx_published("did.mpdta.dynamic.se")
 
 
 def test_att_2004_2006_matches_r_did(fit) -> None:
     row = fit.attgt.query("group == 2004 and time == 2006").iloc[0]
-    assert row["att"] == pytest.approx(-0.137258738889403, abs=1e-8)  # R did 2.5
-    assert row["se"] == pytest.approx(0.0364356642876865, abs=1e-8)  # R did 2.5
+    assert row["att"] == approx_published("did.mpdta.attgt_2004_2006.att")
+    assert row["se"] == approx_published("did.mpdta.attgt_2004_2006.se")
 
 
 def test_group_overall_matches_r_twfeweights_readme(fit) -> None:
-    # Source: bcallaway11/twfeweights README (R did + attO_weights on mpdta, never-treated,
-    # universal base period): sum(wO * attgt) = -0.03101828, the group-aggregated overall ATT.
-    # Post-treatment ATT(g,t) do not depend on the base period, so the value applies here.
-    assert fit.aggregate("group").att == pytest.approx(-0.03101828, abs=5e-9)
+    # twfeweights README: sum(wO * attgt) over post-treatment cells, the group-aggregated
+    # overall ATT (source twfeweights_readme in scripts/make_reference.py).
+    assert fit.aggregate("group").att == approx_published("did.mpdta.group_att")
 
 
 # --- structure and internal consistency ----------------------------------------------------

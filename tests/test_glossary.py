@@ -40,14 +40,6 @@ COLUMNS = [
     "note",
 ]
 LANGS = ("en", "kk", "ru")
-# Catalogs that other helpers are rewriting on their own branches (their review items are handled
-# in a final pass). They are checked too; while they still hold forbidden variants the check is an
-# expected failure, and strict: once a file is clean the marker must go.
-PENDING_REWRITE = {
-    "evidence.yaml",
-    "evidence_us.yaml",
-    "evidence_ew.yaml",
-}
 _YO = str.maketrans({"ё": "е", "Ё": "Е"})
 
 
@@ -295,27 +287,9 @@ def test_finding_names_file_key_and_variant():
     )
 
 
-def _catalog_params() -> list[object]:
-    params = []
-    for path in CATALOG_FILES:
-        marks = []
-        if path.name in PENDING_REWRITE:
-            lang = path.parent.name
-            found = [
-                f for key, text in catalog_texts(path) for f in find(text, lang, key, ROWS, CHECKS)
-            ]
-            if found:
-                marks.append(
-                    pytest.mark.xfail(
-                        reason=f"{path.name}: rewritten by another helper; final pass",
-                        strict=True,
-                    )
-                )
-        params.append(pytest.param(path, marks=marks, id=f"{path.parent.name}/{path.name}"))
-    return params
-
-
-@pytest.mark.parametrize("path", _catalog_params())
+@pytest.mark.parametrize(
+    "path", CATALOG_FILES, ids=[f"{p.parent.name}/{p.name}" for p in CATALOG_FILES]
+)
 def test_catalog_uses_no_forbidden_variant(path):
     lang = path.parent.name
     rel = path.relative_to(ROOT)

@@ -90,44 +90,64 @@ def test_stopped_helper_falls_back_to_ordinary_kernels(project, server, caplog):
     assert "starting the kernel the ordinary way" in caplog.text
 
 
+# Time limits are checked by what happened, not by how fast: a cell that would sleep for SLEEP
+# seconds and then write a file must be stopped (no file, the run over before SLEEP). Waits for a
+# condition use generous bounds (WAIT) that only matter when the behaviour is broken, so a slow,
+# loaded machine cannot fail these tests.
+SLEEP = 600
+WAIT = 300
+
+
 def test_forked_kernel_obeys_the_time_limit(project, server):
     write_notebook(
-        project / "notebooks" / "00_endless.ipynb", 'lang = "en"', "import time\ntime.sleep(120)"
+        project / "notebooks" / "00_endless.ipynb",
+        'lang = "en"',
+        f"import pathlib, time\ntime.sleep({SLEEP})\npathlib.Path('finished.txt').write_text('')",
     )
     start = time.monotonic()
     summary = _run(project, server, timeout=4)
-    assert time.monotonic() - start < 60
     (result,) = summary.results
     assert result.status == "failed"
     assert "time limit: the notebook ran past its limit of 4 s" in result.error
+    assert not (project / "finished.txt").exists()
+    assert time.monotonic() - start < SLEEP  # stopped, not waited for
 
 
 def test_interrupted_run_stops_forked_kernels(tmp_path):
     """SIGTERM during a run with forked kernels (3 runs): exit 130 and no kernel left running."""
-    project = copy_project(tmp_path / "full", notebooks=[])
+    project = copy_project(tmp_path / "full", notebooks=[], survey=True)
     write_notebook(
         project / "notebooks" / "00_slow.ipynb",
         'lang = "en"',
-        PROBE + "\nimport time\ntime.sleep(120)",
+        PROBE + f"\nimport time\ntime.sleep({SLEEP})",
     )
     env = {**os.environ, "POLICINGSTUDY_ROOT": str(project)}
+    env.pop("POLICINGSTUDY_MIRROR", None)  # the copy's synthetic survey is all it needs
     proc = subprocess.Popen(
         [sys.executable, "-m", "policingstudy.cli", "report", "--offline", "--jobs", "3"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    probes = [project / f"probe-{lang}.txt" for lang in ("en", "kk", "ru")]
-    deadline = time.time() + 90
-    while time.time() < deadline and not all(p.exists() for p in probes):
-        time.sleep(0.2)
-    assert all(p.exists() for p in probes), proc.stderr.read1().decode() if proc.stderr else ""
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60)
+    try:
+        probes = [project / f"probe-{lang}.txt" for lang in ("en", "kk", "ru")]
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline and proc.poll() is None:
+            if all(p.exists() for p in probes):
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None, proc.communicate()[1].decode()  # still running
+        assert all(p.exists() for p in probes)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=WAIT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert proc.returncode == 130, err.decode()
     kernels = [int(p.read_text().split()[1]) for p in probes]
-    deadline = time.time() + 10
-    while time.time() < deadline and any(Path(f"/proc/{pid}").exists() for pid in kernels):
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in kernels):
         time.sleep(0.2)
     assert not [pid for pid in kernels if Path(f"/proc/{pid}").exists()]
 
@@ -152,17 +172,18 @@ def test_notebook_modules_lists_the_package_modules_notebooks_import(project):
 
 @pytest.mark.parametrize("forked", [True, False])
 def test_dying_kernel_fails_only_its_notebook_at_once(project, forked):
-    """A kernel that dies is noticed within seconds (it used to stall until the time limit)."""
+    """A kernel that dies is noticed as a death (it used to stall until the time limit)."""
     write_notebook(project / "notebooks" / "00_dies.ipynb", 'lang = "en"', "import os\nos._exit(3)")
     write_notebook(project / "notebooks" / "01_probe.ipynb", 'lang = "en"', PROBE)
     start = time.monotonic()
     with ForkServer.start() if forked else contextlib.nullcontext() as server:
-        summary = _run(project, server)
-    assert time.monotonic() - start < 60
+        summary = _run(project, server, timeout=SLEEP)
     status = {r.stem: r for r in summary.results}
     assert status["01_probe"].status == "ok"
     assert status["00_dies"].status == "failed"
     assert "DeadKernelError" in status["00_dies"].error or "died" in status["00_dies"].error
+    assert "time limit" not in status["00_dies"].error
+    assert time.monotonic() - start < SLEEP  # not held until the time limit
 
 
 def test_modules_the_notebooks_import_start_no_threads_before_a_fork():

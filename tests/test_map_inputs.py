@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from policingstudy.report.figures.map_inputs import data_appendix
 from policingstudy.studies.maps import de_offices, ew_holders
@@ -73,3 +74,53 @@ def test_data_appendix_groups_files_by_source():
 
     shown = cells(with_locale(out.reset_index()[["id", "fetched"]], "ru"))
     assert shown["fetched"].tolist() == ["26 ноября 2026\u202fг.", "\u2014"]  # no 00:00:00
+
+
+def test_every_registered_licence_has_a_kind_with_a_label_in_every_language():
+    import yaml
+
+    from policingstudy.i18n import t
+    from policingstudy.report.figures.map_inputs import licence_kind
+    from tests.helpers import ROOT
+
+    registry = yaml.safe_load((ROOT / "data" / "raw" / "external_sources.yaml").read_text("utf-8"))
+    kinds = {licence_kind(entry["licence"]) for entry in registry["sources"].values()}
+    assert {"ogl_v3", "dl_de_by_2_0", "none_stated", "cc_by_nc_sa_4_0"} <= kinds
+    for kind in kinds:
+        for lang in ("en", "kk", "ru"):
+            assert t(f"atlas.licence_{kind}", lang)
+
+
+def test_unknown_licence_is_refused_with_the_fix():
+    from policingstudy.core.errors import PolicingStudyError
+    from policingstudy.report.figures.map_inputs import licence_kind
+
+    with pytest.raises(PolicingStudyError, match=r"'Some new terms': no licence kind matches"):
+        licence_kind("Some new terms")
+
+
+def test_data_appendix_in_russian_translates_the_licence_and_marks_the_originals():
+    from policingstudy.report.tables import show
+
+    manifest = pd.DataFrame(
+        {
+            "id": ["a"],
+            "file": ["x.csv"],
+            "sha256": ["0" * 64],
+            "bytes": [10],
+            "licence": ["No licence stated by the author"],
+            "citation": ["Doe J. (2020). Police data."],
+            "present": [True],
+            "fetched": ["2026-11-26"],
+        }
+    )
+    out = data_appendix(manifest, lang="ru")
+    assert str(out.loc[0, "licence"]) == "Лицензия не указана (No licence stated by the author)"
+    page = show(out, "ru").data
+    assert (
+        'Лицензия не указана (<span lang="en" class="ps-original">'
+        "No licence stated by the author</span>)" in page
+    )
+    assert '<span lang="en" class="ps-original">Doe J. (2020). Police data.</span>' in page
+    assert '<span lang="zxx" class="ps-original">x.csv</span>' in page
+    assert str(data_appendix(manifest).loc[0, "licence"]) == "No licence stated by the author"

@@ -1,5 +1,8 @@
 """The README's Quick start as a user with a network and no mirror runs it, and JupyterLab.
 
+The reports rendered by the quick start are also scanned for English left in the Kazakh and
+Russian versions (tests/english_scan.py).
+
 A local HTTP server on 127.0.0.1 serves the mirror's files at their URL paths, standing in for
 the network (``POLICINGSTUDY_URL_REWRITE`` points the pinned URLs at it); the project is a clean
 copy without downloads and without ``POLICINGSTUDY_MIRROR``.
@@ -20,6 +23,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.english_scan import scan_reports
 from tests.helpers import ROOT, copy_project
 
 pytestmark = pytest.mark.slow
@@ -80,6 +84,12 @@ def test_quick_start_report_with_a_network_and_no_mirror(network: str, tmp_path:
             assert (project / "reports" / lang / f"{stem}.html").is_file(), (lang, stem)
     assert "downloaded" in done.stderr
     assert "copied from the mirror" in done.stderr and "0 copied from the mirror" in done.stderr
+    # nothing left in English in the Kazakh and Russian reports (tests/english_scan.py)
+    for lang in ("kk", "ru"):
+        found = scan_reports(project / "reports" / lang, lang)
+        assert not found, f"English left in the {lang} reports:\n" + "\n".join(
+            str(f) for f in found[:60]
+        )
 
 
 def test_a_notebook_runs_from_the_notebooks_folder_as_jupyterlab_starts_it(

@@ -1,16 +1,18 @@
 """BKA PKS basic table by Land: every year's file, layout checks, keys 655100 and 621*.
 
-Expected counts were read off the BKA workbooks by hand (cell values of the row for the key and
+The real workbooks are checked in one test, ``test_real_files_de`` (external data: the mirror, the
+download cache or the network); the layout logic and every error path run on small synthetic
+workbooks. Expected counts were read off the BKA workbooks by hand (cell values of the row for the key and
 Land); federal totals agree with the BKA yearbooks (e.g. 2023: 5,940,667 cases, clearance rate
 58.4 %; 2024: 5,837,445 cases, 58.0 %).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +20,11 @@ import pandas as pd
 import pytest
 
 from policingstudy.core.errors import DataValidationError
-from policingstudy.core.paths import ProjectPaths
-from policingstudy.data import sources
 from policingstudy.data.readers import de
 from policingstudy.data.readers._common import sheet_values
 from policingstudy.data.readers.de import LAND_CODES, LAYOUTS, read_pks_laender, read_pks_years
+from tests.synthetic import PKS_HEADER_2022, pks_row, pks_rows_2022, write_xlsx
 
-Pks = Callable[[int], pd.DataFrame]
 YEARS = list(range(2013, 2025))
 # (rows, distinct keys incl. '*' summary keys) per year
 SHAPES = {
@@ -75,58 +75,114 @@ KEYS_621_OLD = {"621000", "621010", "621020", "621021", "621029", "621030", "621
 KEYS_621_NEW = {"621000", "621010", "621040", "621050", "621100", "621110", "621120"}
 
 
-@pytest.fixture(scope="module")
-def pks(external_dir: Path, project_root: Path) -> Pks:
-    paths = ProjectPaths(project_root)
+PKS_IDS = [f"de_pks_laender_{year}" for year in YEARS]
+ALL_LANDS = [land for land in LAND_CODES if LAND_CODES[land] != "DE"]
+
+
+@pytest.mark.mirror
+def test_real_files_de(external: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every year's BKA workbook: shapes, Länder, pinned cells, the 621 reform, cross-checks."""
+    locate = external.require(*PKS_IDS, family="German PKS readers (BKA workbooks 2013-2024)")
 
     @functools.cache
-    def read(year: int) -> pd.DataFrame:
-        folder = sources.locate(f"de_pks_laender_{year}", paths=paths, mirror=external_dir)
-        return read_pks_laender(folder, year=year)
+    def pks(year: int) -> pd.DataFrame:
+        return read_pks_laender(locate(f"de_pks_laender_{year}"), year=year)
 
-    return read
+    for year in YEARS:
+        frame = pks(year)
+        assert (len(frame), frame["key"].nunique()) == SHAPES[year], year
+        assert set(frame["land_code"]) == set(LAND_CODES.values()), year
+        assert (frame["year"] == year).all()
+        bavaria = frame.loc[(frame["key"] == "655100") & (frame["land_code"] == "DE-BY")]
+        assert tuple(bavaria[["cases", "cleared_cases"]].iloc[0]) == BAVARIA_655100[year], year
+        total = frame.loc[(frame["key"] == "------") & (frame["land_code"] == "DE")]
+        assert tuple(total[["cases", "cleared_cases"]].iloc[0]) == GERMANY_TOTAL[year], year
+        assert total["offence"].iloc[0] == "Straftaten insgesamt"
+        # keys 621* follow the 2017 reform
+        keys = {k for k in frame["key"] if k.startswith("621")}
+        if year <= 2017:
+            assert keys == KEYS_621_OLD, year
+        elif year == 2022:  # the reduced table
+            assert keys == {"621000", "621100"}
+        else:
+            assert keys == KEYS_621_NEW, year
 
-
-@pytest.mark.parametrize("year", YEARS)
-def test_every_year_parses(pks: Pks, year: int) -> None:
-    frame = pks(year)
-    assert (len(frame), frame["key"].nunique()) == SHAPES[year]
-    assert set(frame["land_code"]) == set(LAND_CODES.values())
-    assert (frame["year"] == year).all()
-    bavaria = frame.loc[(frame["key"] == "655100") & (frame["land_code"] == "DE-BY")]
-    assert tuple(bavaria[["cases", "cleared_cases"]].iloc[0]) == BAVARIA_655100[year]
-    total = frame.loc[(frame["key"] == "------") & (frame["land_code"] == "DE")]
-    assert tuple(total[["cases", "cleared_cases"]].iloc[0]) == GERMANY_TOTAL[year]
-    assert total["offence"].iloc[0] == "Straftaten insgesamt"
-
-
-@pytest.mark.parametrize("year", YEARS)
-def test_keys_621_follow_the_2017_reform(pks: Pks, year: int) -> None:
-    keys = {k for k in pks(year)["key"] if k.startswith("621")}
-    if year <= 2017:
-        assert keys == KEYS_621_OLD
-    elif year == 2022:  # the reduced table
-        assert keys == {"621000", "621100"}
-    else:
-        assert keys == KEYS_621_NEW
-
-
-def test_655100_is_bodily_harm_in_office_and_rates_are_computed(pks: Pks) -> None:
+    # 655100 is bodily harm in office; rates are computed
     frame = pks(2016)
     row = frame.loc[(frame["key"] == "655100") & (frame["land_code"] == "DE-BY")].iloc[0]
     assert row["offence"] == "Körperverletzung im Amt § 340 StGB"  # non-breaking spaces removed
     assert row["clearance_rate"] == pytest.approx(100 * 80 / 110)
 
-
-def test_land_level_sums_to_the_federal_total(pks: Pks) -> None:
+    # the Länder sum to the federal total
     frame = pks(2024)
     total = frame.loc[frame["key"] == "------"].set_index("land_code")["cases"]
     assert total.drop("DE").sum() == total["DE"] == 5837445
 
+    # several years concatenate
+    pd.testing.assert_frame_equal(read_pks_years({2022: locate("de_pks_laender_2022")}), pks(2022))
 
-def test_several_years_concatenate(pks: Pks, external_dir: Path) -> None:
-    frame = read_pks_years({2022: external_dir / "de_pks_laender_2022"})
-    pd.testing.assert_frame_equal(frame, pks(2022))
+    # a real workbook of another layout is refused, also among several years
+    shutil.copy(locate("de_pks_laender_2015") / "PKS2015.xlsx", tmp_path / "PKS2020.xlsx")
+    with pytest.raises(
+        DataValidationError,
+        match=r"PKS2020\.xlsx: row 1, column 4: found "
+        r"'erfasste Fälle'; expected 'Anzahl erfasste "
+        r"Fälle' \(the 2020 layout\)",
+    ):
+        read_pks_laender(tmp_path, year=2020)
+    with pytest.raises(DataValidationError, match=r"PKS2020\.xlsx: row 1, column 4: found"):
+        read_pks_years({2022: Path("/nonexistent"), 2020: tmp_path})
+
+    # unusual cell types in the real 2022 sheet are read as row by row
+    folder = locate("de_pks_laender_2022")
+    sheet = sheet_values(folder / "PKS2022.xlsx", "T01_LÜ")
+    sheet[1][3] = int(sheet[1][3])  # an int count, as openpyxl would give
+    sheet[2][8] = datetime.datetime(2022, 1, 1)  # a date where the rate is: not compared
+    sheet[3][8] = ""  # no published rate
+    monkeypatch.setattr(de, "sheet_values", lambda path, name: sheet)
+    pd.testing.assert_frame_equal(read_pks_laender(folder, year=2022), pks(2022))
+
+
+# -- logic and errors on synthetic workbooks (layout of the real files, made-up numbers) ---------
+
+SMALL_KEYS = ["------", "655100", "621000"]
+
+
+@pytest.fixture
+def small_2022(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A 2022 workbook with three keys for every Land (minimum key count lowered to 3)."""
+    monkeypatch.setitem(LAYOUTS, 2022, dataclasses.replace(LAYOUTS[2022], min_keys=3))
+    rows = pks_rows_2022(SMALL_KEYS, [*ALL_LANDS, "Bundesrepublik Deutschland"])
+    write_xlsx(tmp_path / "y2022" / "PKS2022.xlsx", {"T01_LÜ": [PKS_HEADER_2022, *rows]})
+    return tmp_path / "y2022"
+
+
+def test_synthetic_year_is_read(small_2022: Path) -> None:
+    frame = read_pks_laender(small_2022, year=2022)
+    assert len(frame) == 3 * 17
+    assert set(frame["land_code"]) == set(LAND_CODES.values())
+    row = frame.loc[(frame["key"] == "655100") & (frame["land_code"] == "DE-BW")].iloc[0]
+    assert (row["cases"], row["cleared_cases"]) == (20, 10)  # made-up counts: 10 * 2 + 0
+    assert row["offence"] == "Straftat 655100"  # the non-breaking space is cleaned
+    assert row["clearance_rate"] == pytest.approx(50.0)
+    pd.testing.assert_frame_equal(read_pks_years({2022: small_2022}), frame)
+
+
+def test_too_few_keys_are_refused(small_2022: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(LAYOUTS, 2022, dataclasses.replace(LAYOUTS[2022], min_keys=300))
+    with pytest.raises(
+        DataValidationError, match=r"PKS2022\.xlsx: 3 offence keys; expected at least 300"
+    ):
+        read_pks_laender(small_2022, year=2022)
+
+
+def test_missing_sheet_is_named(tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "PKS2021.xlsx", {"Tabelle1": [PKS_HEADER_2022]})
+    with pytest.raises(
+        DataValidationError,
+        match=r"PKS2021\.xlsx: sheet 'T01_LÜ' not found; sheets: \['Tabelle1'\]",
+    ):
+        read_pks_laender(tmp_path, year=2021)
 
 
 def test_each_year_has_an_explicit_layout() -> None:
@@ -142,8 +198,11 @@ def test_each_year_has_an_explicit_layout() -> None:
     }
 
 
-def test_wrong_layout_is_refused(external_dir: Path, tmp_path: Path) -> None:
-    shutil.copy(external_dir / "de_pks_laender_2015" / "PKS2015.xlsx", tmp_path / "PKS2020.xlsx")
+def test_wrong_layout_is_refused(tmp_path: Path) -> None:
+    # the 2015-2019 header ('erfasste Fälle', 'HZ nach Zensus') in a file read as 2020
+    header_2015 = ["Schlüssel", "Straftat", "Bundesland", "erfasste Fälle", "HZ nach Zensus",
+                   "", "", "Aufklärung"]  # fmt: skip
+    write_xlsx(tmp_path / "PKS2020.xlsx", {"T01_LÜ": [header_2015]})
     with pytest.raises(
         DataValidationError,
         match=r"PKS2020\.xlsx: row 1, column 4: found "
@@ -151,6 +210,8 @@ def test_wrong_layout_is_refused(external_dir: Path, tmp_path: Path) -> None:
         r"Fälle' \(the 2020 layout\)",
     ):
         read_pks_laender(tmp_path, year=2020)
+    with pytest.raises(DataValidationError, match=r"PKS2020\.xlsx: row 1, column 4: found"):
+        read_pks_years({2022: Path("/nonexistent"), 2020: tmp_path})
 
 
 def test_unknown_year_and_missing_file() -> None:
@@ -166,25 +227,13 @@ def test_header_rows_are_above_the_data() -> None:
         assert max(r for r, _ in layout.header_checks) < layout.first_data_row
 
 
-HEADER_2022 = [
-    "Schlüssel",
-    "Straftat",
-    "Bundesland",
-    "Anzahl erfasste Fälle",
-    "HZ",
-    "",
-    "",
-    "Aufklärung",
-]
-
-
 def _row(key: str, land: str, cases: Any, cleared: Any, rate: Any) -> list[Any]:
-    return [key, "Straftaten\xa0insgesamt", land, cases, 1.0, "", "", cleared, rate, "", "", ""]
+    return pks_row(key, "Straftaten\xa0insgesamt", land, cases, cleared, rate)
 
 
 def _fake_sheet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rows: list[list[Any]]) -> None:
     (tmp_path / "PKS2022.xlsx").write_bytes(b"")
-    sheet = [[*HEADER_2022, "", "", "", ""], *rows]
+    sheet = [PKS_HEADER_2022, *rows]
     monkeypatch.setattr(de, "sheet_values", lambda path, name: [list(r) for r in sheet])
 
 
@@ -230,18 +279,13 @@ def test_reading_stops_after_more_than_50_problems(
 
 
 def test_unusual_cell_types_are_read_as_row_by_row(
-    monkeypatch: pytest.MonkeyPatch, external_dir: Path, pks: Pks
+    monkeypatch: pytest.MonkeyPatch, small_2022: Path
 ) -> None:
-    folder = external_dir / "de_pks_laender_2022"
-    sheet = sheet_values(folder / "PKS2022.xlsx", "T01_LÜ")
+    expected = read_pks_laender(small_2022, year=2022)
+    sheet = sheet_values(small_2022 / "PKS2022.xlsx", "T01_LÜ")
+    assert isinstance(sheet[1][3], float)  # calamine gives floats
     sheet[1][3] = int(sheet[1][3])  # an int count, as openpyxl would give
     sheet[2][8] = datetime.datetime(2022, 1, 1)  # a date where the rate is: not compared
     sheet[3][8] = ""  # no published rate
     monkeypatch.setattr(de, "sheet_values", lambda path, name: sheet)
-    pd.testing.assert_frame_equal(read_pks_laender(folder, year=2022), pks(2022))
-
-
-def test_several_years_fail_on_the_earliest_year(external_dir: Path, tmp_path: Path) -> None:
-    shutil.copy(external_dir / "de_pks_laender_2015" / "PKS2015.xlsx", tmp_path / "PKS2020.xlsx")
-    with pytest.raises(DataValidationError, match=r"PKS2020\.xlsx: row 1, column 4: found"):
-        read_pks_years({2022: Path("/nonexistent"), 2020: tmp_path})
+    pd.testing.assert_frame_equal(read_pks_laender(small_2022, year=2022), expected)

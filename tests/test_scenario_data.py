@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -96,6 +97,14 @@ def test_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
         load_scenarios(paths, indicators=INDICATORS, units=UNITS, path=paths.raw / "other.yaml")
 
 
+_VALUE = re.compile(r"(IND\d{2}(?:[-\u2013]IND\d{2})?)(?: = | to )(\d)")
+
+
+def _stated_values(text: str) -> set[tuple[str, str]]:
+    """The "INDxx = v" ("INDxx to v", "INDxx-INDyy = v") statements of a rationale."""
+    return {(ids.replace("\u2013", "-"), value) for ids, value in _VALUE.findall(text)}
+
+
 def test_project_file_is_valid(project_root: Path, dataset_tables: dict) -> None:
     """The shipped scenarios: the six the study asks for, each naming a foreign unit."""
     paths = ProjectPaths(project_root)
@@ -112,9 +121,15 @@ def test_project_file_is_valid(project_root: Path, dataset_tables: dict) -> None
     ]
     named = {"DE": "DE_FED", "UK-EW": "UK_", "US": "US_"}
     for s in scenarios:
-        assert isinstance(s.rationale, str)
-        assert "as coded for" in s.rationale
-        assert named[s.borrows_from] in s.rationale
+        # every language has its own rationale, naming the same unit and the same values
+        assert isinstance(s.rationale, dict)
+        assert set(s.rationale) == {"en", "kk", "ru"}, s.id
+        assert "as coded for" in s.rationale["en"]
+        values = {lang: _stated_values(text) for lang, text in s.rationale.items()}
+        assert values["en"], s.id
+        assert values["kk"] == values["en"] == values["ru"], s.id
+        for text in s.rationale.values():
+            assert named[s.borrows_from] in text
     # new bodies copy every non-missing consensus value of the foreign unit they are modelled on
     codings = dataset_tables["codings"].dropna(subset=["value"])
     models = {
@@ -127,7 +142,7 @@ def test_project_file_is_valid(project_root: Path, dataset_tables: dict) -> None
         coded = codings[codings["unit_id"] == model]
         expected = dict(zip(coded["indicator_id"], coded["value"].astype(float), strict=True))
         assert dict(by_id[sid].changes[0].new_values) == expected, sid
-        assert model in by_id[sid].rationale
+        assert all(model in text for text in by_id[sid].rationale.values())
 
 
 def test_params_validated() -> None:

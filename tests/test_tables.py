@@ -14,7 +14,15 @@ import pytest
 from policingstudy.core.errors import OptionError, PolicingStudyError
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import localise_axes
-from policingstudy.report.tables import NA_TEXT, cells, localise, show, with_locale
+from policingstudy.report.tables import (
+    NA_TEXT,
+    cells,
+    localise,
+    mark_originals,
+    original,
+    show,
+    with_locale,
+)
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -140,3 +148,39 @@ def test_localise_axes_refuses_unknown_kinds():
     with pytest.raises(OptionError, match=r"x: expected one of \('auto'"):
         localise_axes(ax, "en", x="decimal")  # type: ignore[arg-type]
     plt.close(fig)
+
+
+def test_original_marks_the_language_and_escapes():
+    cell = original("Police & Crime <Panel>", "en")
+    assert str(cell) == "Police & Crime <Panel>"
+    assert (
+        cell.markup == '<span lang="en" class="ps-original">Police &amp; Crime &lt;Panel&gt;</span>'
+    )
+    assert original("Қоғамдық кеңес", "kk", report_lang="kk") == "Қоғамдық кеңес"  # already in it
+    assert original(None, "en") is None
+
+
+def test_mark_originals_wraps_the_original_titles_in_parentheses_only():
+    text = (
+        "Закон 2002 года о реформе полиции (Police Reform Act 2002, c. 30), часть 2 (с изменениями)"
+    )
+    cell = mark_originals(text, "en")
+    assert str(cell) == text
+    assert cell.markup == (
+        'Закон 2002 года о реформе полиции (<span lang="en" class="ps-original">'
+        "Police Reform Act 2002, c. 30</span>), часть 2 (с изменениями)"
+    )
+
+
+def test_show_writes_marked_cells_as_html_and_escapes_the_rest():
+    frame = pd.DataFrame(
+        {
+            "name": pd.Series([original("Landtag", "de"), "<b>"], dtype=object),
+            "n": [1.5, None],
+        }
+    )
+    page = show(frame, "ru").data
+    assert '<td><span lang="de" class="ps-original">Landtag</span></td>' in page
+    assert "<td>&lt;b&gt;</td>" in page
+    assert "<td>1,5</td>" in page and f"<td>{NA_TEXT}</td>" in page
+    assert cells(frame, "ru").iloc[:, 0].tolist() == ["Landtag", "<b>"]  # text for CSV and tests

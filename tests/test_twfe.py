@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,13 +18,14 @@ from policingstudy.methods.causal.twfe import (
     wald_test,
 )
 from policingstudy.methods.causal.wild_bootstrap import draw_cluster_weights, wild_cluster_bootstrap
+from tests.helpers import approx_published
 
 MPDTA = {"unit": "countyreal", "time": "year"}
 
 
 @pytest.fixture(scope="module")
-def mpdta(mirror: Path) -> pd.DataFrame:
-    data = pd.read_csv(mirror / "mpdta" / "mpdta.csv")
+def mpdta(mpdta_raw: pd.DataFrame) -> pd.DataFrame:
+    data = mpdta_raw.copy()  # shipped in tests/data
     data["post"] = treatment_indicator(data, time="year", group="first.treat")
     return data
 
@@ -65,28 +64,22 @@ def staggered_panel(
 # --- published values ----------------------------------------------------------------------
 
 
-@pytest.mark.mirror
 def test_twfe_mpdta_matches_fixest(mpdta: pd.DataFrame) -> None:
-    # Source: R fixest, feols(lemp ~ post | countyreal + year, cluster = "countyreal",
-    # data = mpdta) as printed in bcallaway11/twfeweights README.md:
-    #   post -0.036549   0.013265 -2.75526 0.006079
-    # Small-sample correction: G/(G-1) * (n-1)/(n-K) with K = 1 + 5 year effects (fixest
-    # default, county effects nested in the county clusters).
+    # R fixest feols(lemp ~ post | countyreal + year, cluster = "countyreal"), as printed in
+    # the twfeweights README (source fixest_mpdta in scripts/make_reference.py). Small-sample
+    # correction: G/(G-1) * (n-1)/(n-K) with K = 1 + 5 year effects (fixest default, county
+    # effects nested in the county clusters); p-value from t(G - 1 = 499).
     res = twfe(mpdta, y="lemp", x=["post"], **MPDTA)
     row = res.table.set_index("term").loc["post"]
-    assert row["coef"] == pytest.approx(-0.036549, abs=5e-7)
-    assert row["se"] == pytest.approx(0.013265, abs=5e-7)
-    assert row["t"] == pytest.approx(-2.75526, abs=5e-6)
-    assert row["pvalue"] == pytest.approx(0.006079, abs=5e-7)  # t(G - 1 = 499)
+    for stat in ("coef", "se", "t", "pvalue"):
+        assert row[stat] == approx_published(f"fixest.mpdta.post.{stat}"), stat
     assert (res.n_obs, res.n_units, res.n_periods, res.n_obs_dropped) == (2500, 500, 5, 0)
     assert "K = k + T = 6" in res.small_sample
 
 
 def test_twfe_wage_panel_matches_linearmodels_documentation() -> None:
-    # Source: linearmodels documentation, "Panel Data Model Estimation / Examples",
-    # PanelOLS.from_formula("lwage ~ 1 + expersq + union + married + EntityEffects +
-    # TimeEffects", data).fit() -- default (unadjusted) covariance. Printed to 4 decimals:
-    # expersq -0.0052 (0.0007), union 0.0800 (0.0193), married 0.0467 (0.0183).
+    # linearmodels documentation, two-way fixed effects example on the wage panel, default
+    # (unadjusted) covariance (source linearmodels_wage_panel in scripts/make_reference.py).
     from linearmodels.datasets import wage_panel
 
     data = wage_panel.load()
@@ -100,16 +93,11 @@ def test_twfe_wage_panel_matches_linearmodels_documentation() -> None:
         cov="unadjusted",
     )
     table = res.table.set_index("term")
-    for term, coef, se in [
-        ("expersq", -0.0052, 0.0007),
-        ("union", 0.0800, 0.0193),
-        ("married", 0.0467, 0.0183),
-    ]:
-        assert table.loc[term, "coef"] == pytest.approx(coef, abs=5e-5)
-        assert table.loc[term, "se"] == pytest.approx(se, abs=5e-5)
+    for term in ("expersq", "union", "married"):
+        assert table.loc[term, "coef"] == approx_published(f"linearmodels.wage_panel.{term}.coef")
+        assert table.loc[term, "se"] == approx_published(f"linearmodels.wage_panel.{term}.se")
 
 
-@pytest.mark.mirror
 def test_driscoll_kraay_matches_hand_formula(mpdta: pd.DataFrame) -> None:
     res = twfe(mpdta, y="lemp", x=["post"], **MPDTA, cov="driscoll_kraay", bandwidth=2)
     wide_y = mpdta.pivot(index="countyreal", columns="year", values="lemp").to_numpy()
@@ -162,7 +150,6 @@ def test_bacon_hand_example() -> None:
     assert twfe(data, y="y", x=["d"], unit="u", time="t").coef("d") == pytest.approx(1.1)
 
 
-@pytest.mark.mirror
 def test_bacon_mpdta_weights_sum_to_one_and_reproduce_twfe(mpdta: pd.DataFrame) -> None:
     res = bacon_decomposition(mpdta, y="lemp", unit="countyreal", time="year", group="first.treat")
     assert res.table["weight"].sum() == pytest.approx(1.0, abs=1e-12)
@@ -196,7 +183,6 @@ def test_bacon_rejects_unbalanced_panel() -> None:
 # --- event study and pre-trend test --------------------------------------------------------
 
 
-@pytest.mark.mirror
 def test_event_study_bins_endpoints(mpdta: pd.DataFrame) -> None:
     res = event_study(
         mpdta, y="lemp", unit="countyreal", time="year", group="first.treat", window=(-3, 3)
@@ -261,7 +247,6 @@ def test_twfe_errors() -> None:
 # --- wild cluster bootstrap ----------------------------------------------------------------
 
 
-@pytest.mark.mirror
 def test_bootstrap_t_equals_clustered_twfe_t(mpdta: pd.DataFrame) -> None:
     res = wild_cluster_bootstrap(
         mpdta,
@@ -272,8 +257,8 @@ def test_bootstrap_t_equals_clustered_twfe_t(mpdta: pd.DataFrame) -> None:
         rng=np.random.default_rng(0),
         iterations=199,
     )
-    assert res.t_stat == pytest.approx(-2.75526, abs=5e-6)  # fixest, as above
-    assert res.coef == pytest.approx(-0.036549, abs=5e-7)
+    assert res.t_stat == approx_published("fixest.mpdta.post.t")
+    assert res.coef == approx_published("fixest.mpdta.post.coef")
     assert res.pvalue < 0.02
 
 

@@ -116,7 +116,7 @@ def decisive_cells(
         :data:`DECISIVE_COLUMNS`, sorted by jurisdiction, indicator and unit. ``boundaries`` is
         ``all``, ``external`` or ``all;external``.
     """
-    hand = units[units.get("origin", "hand_coded") == "hand_coded"]
+    hand = units[units["origin"] == "hand_coded"] if "origin" in units.columns else units
     validity = unit_validity(hand, events[events["unit_id"].isin(hand["unit_id"])], on=on)
     existing = set(validity.loc[validity["exists"].fillna(False).astype(bool), "unit_id"])
     info = hand.set_index("unit_id")

@@ -92,7 +92,7 @@ class Codebook:
         """
         facts = self.facts()
         users = facts.groupby("fact")["indicator_id"].agg(lambda s: sorted(set(s)))
-        return {fact: ids for fact, ids in users.items() if len(ids) > 1}
+        return {str(fact): ids for fact, ids in users.items() if len(ids) > 1}
 
     def reference_ids(self) -> set[str]:
         """Every source id the codebook cites."""
@@ -264,8 +264,8 @@ def load_codebook(path: Path) -> Codebook:
                 f"{where}: dimension: found {entry.get('dimension')!r}; expected one of "
                 f"{sorted(known_dims)}"
             )
-        anchors, checklist = _anchors(entry, lo, hi, where, problems)
-        items += checklist
+        anchors, conditions = _anchors(entry, lo, hi, where, problems)
+        items += conditions
         direction = str(entry.get("direction", "+"))
         if direction not in {"+", "-"}:
             problems.append(f"{where}: direction: found {direction!r}; expected '+' or '-'")
@@ -366,7 +366,7 @@ def level_from_checklist(codebook: Codebook, indicator_id: str, met: Iterable[st
         )
     lo, _ = codebook.scale
     value = lo
-    for level, group in items.groupby("level", sort=True):
+    for level, group in items.groupby(items["level"].astype(int), sort=True):
         if not set(group["item_id"]) <= met:
             break
         value = int(level)

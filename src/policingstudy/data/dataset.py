@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
@@ -25,6 +26,7 @@ from policingstudy.core.paths import ProjectPaths
 from policingstudy.core.types import JURISDICTIONS, LANGS
 from policingstudy.data.codebook import Codebook, load_codebook
 from policingstudy.data.schemas import read_csv, record_lines
+from policingstudy.i18n.scripts import latin_words, outside_parentheses
 
 UNIT_COLUMNS = [
     "unit_id",
@@ -39,6 +41,8 @@ UNIT_COLUMNS = [
     "unit_class",
     "level",
     "legal_basis",
+    "legal_basis_kk",
+    "legal_basis_ru",
     "source_ids",
     "topic_ids",
     "appointed_by",
@@ -204,6 +208,38 @@ def check_sources(sources: pd.DataFrame, today: dt.date) -> list[str]:
     return problems
 
 
+def _check_legal_basis(row: pd.Series, problems: list[str]) -> None:
+    """``legal_basis_kk``/``_ru`` are filled exactly when ``legal_basis`` is, and translated.
+
+    A translation keeps a foreign act's original title or citation in parentheses after the
+    translated title; Latin-script words anywhere else mean an untranslated text.
+    """
+    english = not _blank(row["legal_basis"])
+    for lang in ("kk", "ru"):
+        column = f"legal_basis_{lang}"
+        if _blank(row[column]):
+            if english:
+                problems.append(
+                    f"{_at(row, column)}: found an empty cell; expected the legal basis in {lang} "
+                    "(legal_basis is filled)"
+                )
+            continue
+        text = str(row[column])
+        if not english:
+            problems.append(
+                f"{_at(row, column)}: found {text[:60]!r}; expected an empty cell "
+                "(legal_basis is empty)"
+            )
+            continue
+        loose = latin_words(outside_parentheses(text))
+        if loose:
+            problems.append(
+                f"{_at(row, column)}: found Latin-script words outside parentheses {loose[:5]}; "
+                f"expected the text in {lang}, with a foreign act's original title or citation "
+                "in parentheses after its translation"
+            )
+
+
 def check_units(
     units: pd.DataFrame,
     known_sources: set[str],
@@ -229,6 +265,7 @@ def check_units(
                     f"{_at(row, f'name_{lang}')}: found an empty cell; expected the unit's "
                     f"name in {lang}"
                 )
+        _check_legal_basis(row, problems)
         code = "" if _blank(row["subunit_code"]) else str(row["subunit_code"])
         if code and (row["jurisdiction"], code) not in valid:
             problems.append(
@@ -461,8 +498,12 @@ def check_codings(
             )
         _check_date(row, "date_coded", today, problems)
     independent = codings[codings["coder"] != ADJUDICATOR]
+    # An empty value (unknown, not applicable) must stay a judgment of its own: with the string
+    # dtype a missing value survives astype(str), and concatenating it would drop the whole key.
     cells = independent.assign(
-        _judgment=independent["status"].astype(str) + ":" + independent["value"].astype(str)
+        _judgment=independent["status"].fillna("").astype(str)
+        + ":"
+        + independent["value"].fillna("").astype(str)
     ).groupby(["unit_id", "indicator_id"])
     n_coders = cells["coder"].nunique()
     n_judgments = cells["_judgment"].nunique()
@@ -539,7 +580,22 @@ def _strip(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> dict[str, pd.DataFrame]:
+class DatasetTables(TypedDict):
+    """The validated dataset: the parsed codebook and one table per file group."""
+
+    codebook: Codebook
+    units: pd.DataFrame
+    events: pd.DataFrame
+    codings_by_coder: pd.DataFrame
+    sources: pd.DataFrame
+    dimensions: pd.DataFrame
+    indicators: pd.DataFrame
+    unit_classes: pd.DataFrame
+    thesis_links: pd.DataFrame
+    ew_pcc_functions: pd.DataFrame
+
+
+def load_dataset(paths: ProjectPaths, *, today: dt.date | None = None) -> DatasetTables:
     """Read and validate the dataset; return its tables (``units``, ``events``, ...).
 
     Parameters

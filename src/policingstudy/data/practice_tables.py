@@ -96,6 +96,7 @@ def check_trust_figures(table: pd.DataFrame, sources: pd.DataFrame, *, file: str
     figure is must be given in three languages.
     """
     known = sources.set_index("source_id")
+    notes, citations = known["note"].to_dict(), known["citation"].to_dict()
     problems = []
     for n, row in enumerate(table.itertuples(index=False), start=1):
         where = f"{file}: row {n}"
@@ -105,8 +106,7 @@ def check_trust_figures(table: pd.DataFrame, sources: pd.DataFrame, *, file: str
                 "data/raw/dataset/sources/"
             )
             continue
-        note = str(known.loc[row.source_id, "note"])
-        citation = str(known.loc[row.source_id, "citation"])
+        note, citation = str(notes[row.source_id]), str(citations[row.source_id])
         if not re.fullmatch(r"\d+(\.\d+)?", str(row.figure)):
             problems.append(f"{where}, column 'figure': found {row.figure!r}; expected a number")
         elif f"{row.figure}%" not in note:

@@ -81,6 +81,8 @@ def survey_units(
             .map({True: "police_governance", False: "external_oversight"}),
             "level": "local",
             "legal_basis": "",
+            "legal_basis_kk": "",
+            "legal_basis_ru": "",
             "source_ids": source,
             "topic_ids": "",
             "appointed_by": "",

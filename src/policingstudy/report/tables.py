@@ -5,6 +5,12 @@ selects and renames the columns and records the language and the decimals of eac
 column. :func:`show` renders every cell once, with the rules of
 :mod:`policingstudy.i18n.format`: numbers with the locale's separators and the minus sign U+2212,
 dates without a time of day, and missing values (NaN, ``<NA>``, None, NaT) as an em dash.
+
+Names, titles, citations and ids shown in their original language are wrapped by
+:func:`original` (or, for a translated text that keeps original titles in parentheses, by
+:func:`mark_originals`) in an element with that language's ``lang`` attribute, so that a screen
+reader switches language and the report test that looks for English left in the Kazakh and
+Russian reports skips them.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +33,7 @@ from policingstudy.core.errors import OptionError, PolicingStudyError
 from policingstudy.core.types import LANGS, Lang, check_option
 from policingstudy.i18n import t
 from policingstudy.i18n.format import date, integer, number, tick_digits
+from policingstudy.i18n.scripts import original_spans
 
 TABLE_CSS = (
     ".ps-table{border-collapse:collapse;font-size:0.85em}"
@@ -36,6 +44,68 @@ NA_TEXT = "\u2014"
 ATTR_LANG = "policingstudy.lang"
 ATTR_DIGITS = "policingstudy.digits"
 MAX_INFERRED_DIGITS = 6
+NO_LANGUAGE = "zxx"
+"""BCP 47 tag for content that is not in any language (ids, codes, URLs)."""
+
+
+@dataclass(frozen=True)
+class Html:
+    """A table cell with HTML markup; :func:`show` writes ``markup``, ``str()`` gives ``text``.
+
+    Not a ``str`` subclass on purpose: pandas stores strings in a string dtype that would drop
+    the markup, while any other object keeps its column ``object``.
+    """
+
+    markup: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def original(value: Any, lang: str, *, report_lang: str | None = None) -> Any:
+    """Mark ``value`` as written in ``lang`` (a name, title, citation or id in its original form).
+
+    Parameters
+    ----------
+    value
+        The text; a missing value is returned unchanged (shown as an em dash).
+    lang
+        Its language (``en``, ``de``, ``kk``, ``ru``), or :data:`NO_LANGUAGE` for ids, codes and
+        URLs.
+    report_lang
+        The report's language: text already in it is returned unchanged.
+
+    Returns
+    -------
+    Html or the value
+        ``<span lang="…" class="ps-original">…</span>`` with the text escaped.
+    """
+    if is_missing(value) or (report_lang is not None and lang == report_lang):
+        return value
+    text = str(value)
+    return Html(
+        f'<span lang="{html.escape(lang)}" class="ps-original">{html.escape(text)}</span>', text
+    )
+
+
+def mark_originals(value: Any, lang: str) -> Any:
+    """Mark the original titles a translated text keeps in parentheses as written in ``lang``.
+
+    "Закон 2002 года о реформе полиции (Police Reform Act 2002, c. 30)" keeps the Russian words
+    as they are and wraps "Police Reform Act 2002, c. 30" like :func:`original`. The spans are
+    those of :func:`policingstudy.i18n.scripts.original_spans`.
+    """
+    if is_missing(value):
+        return value
+    text = str(value)
+    out, last = [], 0
+    for start, end in original_spans(text):
+        out.append(html.escape(text[last:start]))
+        out.append(original(text[start:end], lang).markup)
+        last = end
+    out.append(html.escape(text[last:]))
+    return Html("".join(out), text)
 
 
 def with_locale(
@@ -139,6 +209,8 @@ def _column_digits(values: list[Any]) -> int:
 
 def cell_text(value: Any, lang: Lang, *, digits: int | None = None) -> str:
     """One table cell as text: locale number, long date, em dash for a missing value."""
+    if isinstance(value, Html):
+        return value.text
     if is_missing(value):
         return NA_TEXT
     if _is_number(value):
@@ -214,8 +286,20 @@ def show(
     IPython.display.HTML
         The table with the report's table style.
     """
-    shown = cells(frame, lang, digits=digits)
-    table = shown.to_html(index=False, escape=True, border=0, classes="ps-table")
+    texts = cells(frame, lang, digits=digits)
+    shown = pd.DataFrame(index=frame.index)
+    for position in range(frame.shape[1]):
+        raw = list(frame.iloc[:, position])
+        shown[position] = pd.Series(
+            [
+                value.markup if isinstance(value, Html) else html.escape(text)
+                for value, text in zip(raw, texts.iloc[:, position], strict=True)
+            ],
+            index=frame.index,
+            dtype=object,
+        )
+    shown.columns = [html.escape(str(c)) for c in frame.columns]
+    table = shown.to_html(index=False, escape=False, border=0, classes="ps-table")
     return HTML(f"<style>{TABLE_CSS}</style>{table}")
 
 

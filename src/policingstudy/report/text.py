@@ -8,9 +8,10 @@ from IPython.display import Markdown
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import Translator, t
+from policingstudy.report import tables
 from policingstudy.report.numbers import Numbers
 
-__all__ = ["Translator", "heading", "markdown"]
+__all__ = ["Translator", "heading", "markdown", "original"]
 
 
 def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any) -> Markdown:
@@ -46,3 +47,12 @@ def markdown(key: str, lang: Lang, numbers: Numbers | None = None, **fields: Any
 def heading(key: str, lang: Lang, level: int = 2) -> Markdown:
     """Return the catalog text ``key`` as a Markdown heading of ``level`` (1-6)."""
     return Markdown(f"{'#' * max(1, min(level, 6))} {t(key, lang)}")
+
+
+def original(text: str, lang: str) -> str:
+    """``text`` as inline HTML marked as written in ``lang``, for a field of a Markdown text.
+
+    Use it for a proper name, title, citation or id that a Kazakh or Russian sentence quotes in
+    its original language (see :func:`policingstudy.report.tables.original`).
+    """
+    return tables.original(text, lang).markup

@@ -196,12 +196,12 @@ def pks_land_panel(
     first, last = years_t[0], years_t[-1]
     sched = schedule.table.set_index("land_code")["first_year"]
     dropped: dict[str, list[str]] = {
-        "treated_before_window": sorted(u for u, g in sched.items() if 0 < g <= first),
+        "treated_before_window": sorted(str(u) for u, g in sched.items() if 0 < g <= first),
         "not_in_schedule": sorted(set(rows["land_code"]) - set(sched.index)),
     }
-    recoded = sorted(u for u, g in sched.items() if g > last)
+    recoded = sorted(str(u) for u, g in sched.items() if g > last)
     counts = rows.groupby("land_code")["year"].nunique()
-    dropped["missing_years"] = sorted(u for u, n in counts.items() if n < len(years_t))
+    dropped["missing_years"] = sorted(str(u) for u, n in counts.items() if n < len(years_t))
     dropped["no_pks_rows"] = sorted(set(sched.index) - set(counts.index))
     drop = {u for v in dropped.values() for u in v}
     data = rows[~rows["land_code"].isin(drop)][["land_code", "year", "cases", "cleared_cases"]]

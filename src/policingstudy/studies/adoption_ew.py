@@ -141,7 +141,8 @@ def ew_deaths_panel(
         parts.append(force[["pfa_code", "year_start", "deaths"]].assign(category=name))
     long = pd.concat(parts, ignore_index=True)
     counts = long.groupby(["pfa_code", "category"])["year_start"].nunique()
-    short = sorted({code for (code, _), n in counts.items() if n < len(years_t)})
+    codes = counts.index.get_level_values("pfa_code")
+    short = sorted({code for code, n in zip(codes, counts, strict=True) if n < len(years_t)})
     absent = counts.unstack().isna().any(axis=1)
     short += sorted(code for code, miss in absent.items() if miss)
     if short:
@@ -155,8 +156,9 @@ def ew_deaths_panel(
     if lacking:
         raise PanelError(f"comparison: unit(s) {lacking} not in the IOPC frames")
     data = (
-        long.groupby(["pfa_code", "year_start"], as_index=False)["deaths"]
+        long.groupby(["pfa_code", "year_start"])["deaths"]
         .sum()
+        .reset_index()
         .rename(columns={"year_start": "year"})
     )
     data["deaths"] = data["deaths"].astype(int)

@@ -180,9 +180,8 @@ def match_cities_to_nix(
     names = wapo_agencies.assign(key=wapo_agencies["name"].str.strip().str.lower())
     rows = []
     for city in cities[["city_id", "city", "state"]].itertuples(index=False):
-        wanted = WAPO_NAME_OVERRIDES.get(
-            (city.city, city.state), (f"{city.city} Police Department",)
-        )
+        name, state = str(city.city), str(city.state)
+        wanted = WAPO_NAME_OVERRIDES.get((name, state), (f"{name} Police Department",))
         found = names[
             names["key"].isin([w.lower() for w in wanted]) & (names["state"] == city.state)
         ]

@@ -35,7 +35,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,12 @@ from scipy import stats
 
 from policingstudy.core.cache import memoised
 from policingstudy.core.errors import JoinError, PanelError
-from policingstudy.methods.causal.did import Control
+from policingstudy.methods.causal.did import BasePeriod, Control
+
+if TYPE_CHECKING:
+    from policingstudy.methods.causal.did import AttGtResult, DynamicCovariance
+    from policingstudy.methods.causal.synth import SynthResult
+    from policingstudy.studies.adoption_ew import EwPanel
 
 ESTIMATE_COLUMNS = [
     "panel",
@@ -191,8 +196,8 @@ def _cs(
     control: Control,
     *,
     anticipation: int,
-    base_period: str,
-) -> Any:
+    base_period: BasePeriod,
+) -> AttGtResult:
     from policingstudy.methods.causal.did import att_gt
 
     with warnings.catch_warnings():
@@ -206,8 +211,13 @@ def _cs(
             group="group",
             control=control,
             anticipation=anticipation,
-            base_period=base_period,  # type: ignore[arg-type]
+            base_period=base_period,
         )
+
+
+def _term_row(table: pd.DataFrame, term: str) -> pd.Series:
+    """The row of ``term`` in a tidy coefficient table (one row per ``term``)."""
+    return table.set_index("term").loc[[term]].iloc[0]
 
 
 def _row(panel: str, outcome: str, estimator: str, definition: str, **values: Any) -> dict:
@@ -266,7 +276,7 @@ def did_suite(
     rows: list[dict] = []
     n_units, n_periods = int(data["unit"].nunique()), int(data["year"].nunique())
     fit = twfe(data, y=rate, x=["treated"], unit="unit", time="year")
-    tw = fit.table.set_index("term").loc["treated"]
+    tw = _term_row(fit.table, "treated")
     common = {
         "estimate": float(tw["coef"]),
         "se": float(tw["se"]),
@@ -348,7 +358,7 @@ def did_suite(
                 )
             )
     pois = ppml(data, y=count, x=["treated"], unit="unit", time="year", exposure="population")
-    pr = pois.table.set_index("term").loc["treated"]
+    pr = _term_row(pois.table, "treated")
     rows.append(
         _row(
             panel,
@@ -371,7 +381,7 @@ def did_suite(
 
 def event_studies(
     data: pd.DataFrame, *, rate: str, control: Control, window: tuple[int, int]
-) -> tuple[pd.DataFrame, Any]:
+) -> tuple[pd.DataFrame, DynamicCovariance]:
     """TWFE (binned endpoints, reference -1) and C&S (universal base) event studies.
 
     Returns
@@ -403,7 +413,7 @@ def event_studies(
 
 
 def honest_table(
-    dyn: Any, *, panel: str, settings: EvidenceSettings, scale: float
+    dyn: DynamicCovariance, *, panel: str, settings: EvidenceSettings, scale: float
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """HonestDiD bounds on the average post-adoption effect of a universal-base event study.
 
@@ -666,7 +676,7 @@ def german_evidence(
     years_t = tuple(int(y) for y in years)
     rows = pks[(pks["key"] == key) & pks["year"].isin(years_t) & (pks["land_code"] != "DE")]
     counts = rows.groupby("land_code")["year"].nunique()
-    short = sorted(u for u, n in counts.items() if n < len(years_t))
+    short = sorted(str(u) for u, n in counts.items() if n < len(years_t))
     if short or rows.empty:
         raise PanelError(f"pks: key {key} lacks years for {short or 'every Land'}")
     frame = pd.DataFrame(
@@ -832,14 +842,14 @@ class EwEvidence:
 
     by_year: pd.DataFrame
     data: pd.DataFrame
-    synth: Any
+    synth: SynthResult
     estimates: pd.DataFrame
     power: pd.DataFrame
     details: dict[str, Any]
 
 
 def ew_evidence(
-    panel: Any,
+    panel: EwPanel,
     population: pd.DataFrame,
     *,
     treated_unit: str = GREATER_MANCHESTER,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from policingstudy.core.errors import JoinError
+from policingstudy.core.errors import JoinError, ParameterError
 from policingstudy.core.paths import ProjectPaths, mirror_from_env
 from policingstudy.data import geo, sources
 from policingstudy.data.readers.kz import read_kz_crime_regions
@@ -60,20 +60,44 @@ def de_offices(units: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("code", ignore_index=True)
 
 
-def ew_holders(pcc_functions: pd.DataFrame) -> pd.DataFrame:
-    """The dataset's PCC-function holders in the layout of :func:`report.maps.ew_pcc_map`.
+def ew_holders(pcc_functions: pd.DataFrame, *, year: int | None = None) -> pd.DataFrame:
+    """The dataset's PCC-function holders in a year, laid out for :func:`ew_pcc_map`.
 
-    The dataset records the current holder of each area and the year it took over; the map shows
-    that situation as of the latest such year.
+    The dataset records each area's current holder and the year it took over. Before a mayor took
+    over, the functions were held by an elected police and crime commissioner (from 2012), so an
+    area whose holder took over after ``year`` counts as ``pcc`` in that year.
+
+    Parameters
+    ----------
+    pcc_functions
+        The dataset table ``ew_pcc_functions`` (``subunit_code``, ``holder``, ``since``).
+    year
+        The year shown; default: the latest year in which a holder took over (the current
+        situation).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area: ``pfa_code``, ``year``, ``holder``.
+
+    Raises
+    ------
+    ParameterError
+        If ``year`` is before the first police and crime commissioners (2012).
     """
-    since = pd.to_numeric(pcc_functions["since"].astype(str).str[:4])
+    since = pd.to_numeric(pcc_functions["since"].astype(str).str[:4]).astype(int)
+    current = pcc_functions["holder"].astype(str)
+    first_pcc = int(since[current == "pcc"].min()) if (current == "pcc").any() else int(since.min())
+    shown = int(since.max()) if year is None else int(year)
+    if shown < first_pcc:
+        raise ParameterError(
+            f"year: {shown}; expected {first_pcc} or later (the first police and crime "
+            "commissioners took office that year)"
+        )
+    holder = current.where((since <= shown) | (current == "none"), "pcc")
     return pd.DataFrame(
-        {
-            "pfa_code": pcc_functions["subunit_code"],
-            "year": int(since.max()),
-            "holder": pcc_functions["holder"],
-        }
-    )
+        {"pfa_code": pcc_functions["subunit_code"], "year": shown, "holder": holder}
+    ).reset_index(drop=True)
 
 
 KZ_POPULATION = (KZ_SERIES_ID, KZ_BULLETIN_ID)

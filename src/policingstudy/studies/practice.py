@@ -36,13 +36,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from policingstudy.core.cache import memoised
 from policingstudy.core.errors import SpecificationError
+from policingstudy.core.paths import ProjectPaths
 from policingstudy.core.types import check_option
 from policingstudy.data.readers.practice import (
     WJP_METHOD_FROM,
@@ -51,6 +52,10 @@ from policingstudy.data.readers.practice import (
     measure_catalogue,
 )
 from policingstudy.methods.index import measures as mi
+from policingstudy.studies.design import NOMINAL, REFERENCE_DATE
+
+if TYPE_CHECKING:
+    from policingstudy.studies.index import ComparisonAnalysis
 
 Dimension = Literal["integrity", "accountability", "trust"]
 DIMENSIONS: tuple[Dimension, ...] = ("integrity", "accountability", "trust")
@@ -652,43 +657,25 @@ def implementation_gap(
     return pd.DataFrame(rows)
 
 
-def design_scores(analysis: object) -> pd.DataFrame:
-    """System design scores with intervals from notebook 04's analysis.
+def design_scores(analysis: ComparisonAnalysis) -> pd.DataFrame:
+    """System design scores with intervals from notebook 04's comparison.
 
-    The one dependency on :func:`policingstudy.studies.index.analyse_index`: the systems' rows
-    of its Monte Carlo summary (nominal score and 5-95% interval).
-
-    Parameters
-    ----------
-    analysis
-        An :class:`~policingstudy.studies.index.IndexAnalysis` (anything with ``mc.summary()``).
+    The nominal construction's index with the 5-95% interval of its coding-only draws
+    (:attr:`~policingstudy.studies.index.ComparisonAnalysis.coding`).
     """
-    summary = analysis.mc.summary()  # type: ignore[attr-defined]
-    systems = summary[summary["kind"] == "system"]
+    coding = analysis.coding
     return pd.DataFrame(
         {
-            "system": systems["row_id"].astype(str).to_numpy(),
-            "design_index": systems["score_nominal"].to_numpy(dtype=float),
-            "design_p05": systems["score_p05"].to_numpy(dtype=float),
-            "design_p95": systems["score_p95"].to_numpy(dtype=float),
+            "system": coding["system"].astype(str).to_numpy(),
+            "design_index": coding["nominal"].to_numpy(dtype=float),
+            "design_p05": coding["p05"].to_numpy(dtype=float),
+            "design_p95": coding["p95"].to_numpy(dtype=float),
         }
     )
 
 
-NOMINAL_CONSTRUCTION = "minmax/arithmetic"
-"""Notebook 04's default construction."""
-CONSTRUCTIONS: tuple[tuple[str, str], ...] = (
-    ("minmax", "arithmetic"),
-    ("minmax", "geometric"),
-    ("minmax", "copeland"),
-    ("zscore", "arithmetic"),
-    ("zscore", "copeland"),
-    ("rank", "arithmetic"),
-    ("rank", "geometric"),
-    ("rank", "copeland"),
-)
-"""Notebook 04's normalisation x aggregation choices that can be combined (z-scores cannot be
-aggregated geometrically)."""
+NOMINAL_CONSTRUCTION = NOMINAL.id
+"""Notebook 04's nominal construction (:data:`policingstudy.studies.design.NOMINAL`)."""
 
 
 def design_constructions(
@@ -696,46 +683,60 @@ def design_constructions(
     *,
     n_draws: int,
     seed: int,
-    constructions: Sequence[tuple[str, str]] = CONSTRUCTIONS,
+    reference_date: str = REFERENCE_DATE,
+    paths: ProjectPaths | None = None,
 ) -> pd.DataFrame:
-    """Design scores of the systems under each construction of notebook 04.
+    """Design scores of the systems under every construction of notebook 04's grid.
+
+    Calls :func:`~policingstudy.studies.index.compare_systems` with the arguments notebook 04
+    uses by default, so a report run computes the comparison once for both notebooks.
 
     Parameters
     ----------
     tables
-        Processed tables ``units``, ``codings``, ``indicators``, ``thesis_links``.
+        Processed tables ``units``, ``codings``, ``codings_by_coder``, ``indicators``,
+        ``events``.
     n_draws, seed
-        Passed to :func:`~policingstudy.studies.index.analyse_index`.
-    constructions
-        (normalisation, aggregation) pairs.
+        Coding draws and seed of the comparison (notebook 04's ``n_draws`` and ``seed``).
+    reference_date
+        The law in force on this date.
+    paths
+        The project (for the population tables).
 
     Returns
     -------
     pandas.DataFrame
-        ``construction`` (``<normalise>/<aggregate>``), ``normalise``, ``aggregate`` and
-        :data:`DESIGN_COLUMNS`. Scores are on each construction's own scale (z-scores and
-        Copeland scores are not 0-100), so compare ranks across constructions, not scores.
+        ``construction`` and its factors (``system_rule``, ``boundary``, ``missing``,
+        ``aggregate``, ``weights``) and :data:`DESIGN_COLUMNS`: the index at the coded values
+        with the 5-95% interval of the construction's coding draws (for the nominal
+        construction, those of :func:`design_scores`).
     """
-    from policingstudy.studies.index import analyse_index
+    from policingstudy.studies.index import compare_systems, population_table
 
-    frames = []
-    for normalise, aggregate in constructions:
-        analysis = analyse_index(
-            tables["units"],
-            tables["codings"],
-            tables["indicators"],
-            tables["thesis_links"],
-            normalise=normalise,  # type: ignore[arg-type]
-            aggregate=aggregate,  # type: ignore[arg-type]
-            n_draws=n_draws,
-            seed=seed,
-        )
-        frame = design_scores(analysis)
-        frame.insert(0, "construction", f"{normalise}/{aggregate}")
-        frame.insert(1, "normalise", normalise)
-        frame.insert(2, "aggregate", aggregate)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    population = population_table(tables["units"], paths=paths)
+    analysis = compare_systems(
+        tables["units"],
+        tables["codings"],
+        tables["codings_by_coder"],
+        tables["indicators"],
+        tables["events"],
+        population,
+        reference_date=reference_date,
+        n_draws=n_draws,
+        seed=seed,
+    )
+    table = analysis.grid.table.merge(
+        analysis.grid_bands, on=["construction", "system"], how="left"
+    )
+    out = table.rename(columns={"index": "design_index", "p05": "design_p05", "p95": "design_p95"})
+    nominal = design_scores(analysis).set_index("system")
+    mine = out["construction"] == NOMINAL_CONSTRUCTION
+    for column in ("design_p05", "design_p95"):
+        out.loc[mine, column] = out.loc[mine, "system"].map(nominal[column]).to_numpy()
+    factors = [
+        c for c in ("system_rule", "boundary", "missing", "aggregate", "weights") if c in out
+    ]
+    return out[["construction", *factors, *DESIGN_COLUMNS]].reset_index(drop=True)
 
 
 # -- the article's problems and Kazakhstan's national survey figures -------------------------------
@@ -786,19 +787,23 @@ def problem_positions(
     """
     catalogue = measure_catalogue().set_index(["source_id", "measure"])
     rows = []
-    for link in problem_measures.itertuples(index=False):
-        key = (link.source_id, link.measure)
-        info = catalogue.loc[key]
+    links = (
+        problem_measures["problem_id"],
+        problem_measures["source_id"],
+        problem_measures["measure"],
+    )
+    for problem_id, source_id, measure in zip(*links, strict=True):
+        info = catalogue.loc[(source_id, measure)]
         data = measures[
-            (measures["source_id"] == link.source_id)
-            & (measures["measure"] == link.measure)
+            (measures["source_id"] == source_id)
+            & (measures["measure"] == measure)
             & (measures["year"] <= last_year)
         ]
         own = data[data["iso3"] == iso3]
         row: dict[str, object] = {
-            "problem_id": link.problem_id,
-            "source_id": link.source_id,
-            "measure": link.measure,
+            "problem_id": problem_id,
+            "source_id": source_id,
+            "measure": measure,
             "label": info["label"],
             "scale": info["scale"],
             "higher_is_better": bool(info["higher_is_better"]),

@@ -7,7 +7,8 @@ jurisdiction: :mod:`~policingstudy.data.readers.kz`, :mod:`~policingstudy.data.r
 :mod:`~policingstudy.data.readers.crossnational`, :mod:`~policingstudy.data.readers.practice`
 (de facto measures: WJP, V-Dem, Fariss, PTS, surveys), :mod:`~policingstudy.data.readers.population`
 (population denominators of all four countries) and :mod:`~policingstudy.data.readers.validation`
-(reference data for reproducing published results). Boundary files are read by
+(reference data for reproducing published results; COINr's ASEM example ships with the tests,
+``tests/data``, and is no registered source). Boundary files are read by
 :mod:`policingstudy.data.geo`.
 """
 
@@ -43,7 +44,6 @@ def source_readers() -> dict[str, Reader]:
 
     readers: dict[str, Reader] = {
         "mpdta": validation.read_mpdta,
-        "coinr_asem": validation.read_asem_data,
         "wgi_2024": crossnational.read_wgi_2024,
         "wgi_2020_long": crossnational.read_wgi_2020_long,
         "vdem_demspaces_v14_subset": crossnational.read_vdem_demspaces,

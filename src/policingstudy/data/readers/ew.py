@@ -5,14 +5,9 @@ Every reader returns force-level rows with ``pfa_code``, the ONS police force ar
 force names as printed in each file by :func:`pfa_code`. Rows of bodies outside the 43 police
 force areas (British Transport Police, HMRC, the National Crime Agency ...) keep a missing code.
 
-Who holds the functions of a police and crime commissioner is not in any mirrored file; it is
-coded here (:data:`MAYORAL_PCC_FUNCTIONS`) from the legislation that transferred the functions:
-the Police Reform and Social Responsibility Act 2011 (Mayor's Office for Policing and Crime,
-London, from 16 January 2012; PCCs elsewhere from 22 November 2012); S.I. 2017/470 (Greater
-Manchester, 8 May 2017); S.I. 2021/112 art. 34 (West Yorkshire, 10 May 2021); S.I. 2024/414
-art. 4 (South Yorkshire, 7 May 2024); the York and North Yorkshire Combined Authority Order 2023
-(North Yorkshire, 7 May 2024). The City of London Police has no PCC: its police authority is the
-City of London Corporation.
+Who holds the functions of a police and crime commissioner is not read from any file here: it
+is coded in the dataset (``data/raw/dataset/ew_pcc_functions.csv``, each row with its source) and
+turned into map input by :func:`policingstudy.studies.maps.ew_holders`.
 """
 
 from __future__ import annotations
@@ -112,69 +107,7 @@ def pfa_code(name: str) -> str | None:
     return _INDEX.get(_normalise(name))
 
 
-# -- PCC functions ---------------------------------------------------------------------------
-
-Holder = Literal["pcc", "mayor", "none"]
-HOLDERS: tuple[Holder, ...] = get_args(Holder)
-FIRST_PCC_YEAR = 2012
-# Police force areas where an elected mayor holds the PCC functions, from the year given (see
-# the module docstring for the legal instruments and exact dates).
-MAYORAL_PCC_FUNCTIONS: dict[str, int] = {
-    "E23000001": 2012,  # London: Mayor's Office for Policing and Crime, 16 January 2012
-    "E23000005": 2017,  # Greater Manchester, 8 May 2017 (S.I. 2017/470)
-    "E23000010": 2021,  # West Yorkshire, 10 May 2021 (S.I. 2021/112)
-    "E23000011": 2024,  # South Yorkshire, 7 May 2024 (S.I. 2024/414)
-    "E23000009": 2024,  # York and North Yorkshire, 7 May 2024
-}
-NO_PCC = {"E23000034"}  # City of London: the City of London Corporation is police authority
-
-
-def pcc_function_holders(party: pd.DataFrame, *, year: int) -> pd.DataFrame:
-    """Who holds the PCC functions in each of the 43 police force areas in a year.
-
-    A transfer during the year counts from that year (mayors took office in May).
-
-    Parameters
-    ----------
-    party
-        The frame of :func:`read_pcc_party` (``pfa_code``, ``year``, ``party``).
-    year
-        2012-2024.
-
-    Returns
-    -------
-    pandas.DataFrame
-        43 rows: ``pfa_code``, ``name``, ``year``, ``holder`` (``pcc``, ``mayor`` or ``none``)
-        and ``party`` of the holder (missing for City of London).
-
-    Raises
-    ------
-    DataValidationError
-        If ``year`` is outside the party table, or an area lacks a party.
-    """
-    years = sorted(set(party["year"]))
-    if year not in years:
-        raise DataValidationError([f"PCC functions: year {year}; expected one of {years}"])
-    parties = party.loc[party["year"] == year].set_index("pfa_code")["party"]
-    rows, problems = [], []
-    for code, name in PFA_NAMES.items():
-        if code in NO_PCC:
-            holder: Holder = "none"
-        elif MAYORAL_PCC_FUNCTIONS.get(code, 9999) <= year:
-            holder = "mayor"
-        else:
-            holder = "pcc"
-        value = parties.get(code)
-        if holder != "none" and (value is None or pd.isna(value)):
-            problems.append(f"PCC party table: no party for {name} ({code}) in {year}")
-            value = None
-        rows.append(
-            {"pfa_code": code, "name": name, "year": year, "holder": holder, "party": value}
-        )
-    raise_problems(problems)
-    frame = pd.DataFrame(rows)
-    frame["party"] = frame["party"].astype("str").where(frame["party"].notna())
-    return frame
+# -- PCC parties ---------------------------------------------------------------------------
 
 
 def read_pcc_party(folder: Path) -> pd.DataFrame:
@@ -266,7 +199,7 @@ IOPC_SCHEMA = pa.DataFrameSchema(
 def _iopc_long(table: pd.DataFrame, file: str) -> pd.DataFrame:
     """Wide authority x year table (strings) -> long frame with zeros for unlisted forces."""
     problems, rows = [], []
-    for i, record in table.iterrows():
+    for i, (_, record) in enumerate(table.iterrows()):  # table has a RangeIndex
         name = clean_text(record["Authority"])
         found = _authority(name)
         if found is None:
@@ -464,7 +397,7 @@ def _drop_region_subtotals(frame: pd.DataFrame, file: str) -> pd.DataFrame:
             continue
         first, second = int(rows.index.min()), int(rows.index.max())
         subtotal = frame.loc[first + 1 : second, "officers_fte"].sum()
-        if len(rows) > 2 or abs(frame.loc[first, "officers_fte"] - subtotal) > 0.05:
+        if len(rows) > 2 or abs(frame["officers_fte"].loc[first] - subtotal) > 0.05:
             problems.append(
                 f"{file}: {year}, force {code}: listed {len(rows)} times and the first row "
                 "is not a subtotal of the rows after it; expected one row per force and year"

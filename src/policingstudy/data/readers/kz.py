@@ -206,7 +206,7 @@ def read_kz_sng1(folder: Path) -> pd.DataFrame:
                             f"{path.name}: R1 row {number}, column {col + 1}: found "
                             f"{clean_text(values[col])!r}; expected {expected!r}"
                         )
-            line = values[3]
+            line = values[3] if len(values) > 3 else None  # a sheet narrower than the form
             if not header or not isinstance(line, int):
                 continue
             for k in range(3):  # merged label cells: carry the group label down

@@ -274,10 +274,11 @@ def _kz_csv_problems(path: Path, frame: pd.DataFrame, totals: dict[int, int]) ->
     expected_columns = ["Область", "Год", "Население"]
     if list(csv_frame.columns) != expected_columns:
         return [f"{path.name}: columns {list(csv_frame.columns)}; expected {expected_columns}"]
-    workbook = {(r.code, r.year): r.population for r in frame.itertuples()}
+    columns = (frame["code"], frame["year"], frame["population"])
+    workbook = {(code, year): count for code, year, count in zip(*columns, strict=True)}
     workbook |= {("KZ", year): total for year, total in totals.items()}
     seen, problems = set(), []
-    for number, row in enumerate(csv_frame.itertuples(index=False), start=2):
+    for number, row in enumerate(csv_frame.itertuples(index=False, name=None), start=2):
         name = _kz_name(row[0])
         code = "KZ" if name == KZ_TOTAL_RU else KZ_NAMES_RU.get(name)
         value = float(row[2]) if re.fullmatch(r"\d+(\.0)?", str(row[2])) else None
@@ -349,16 +350,17 @@ def read_kz_pop_20230101(folder: Path) -> pd.DataFrame:
     english = pd.read_csv(csv_path, dtype={"Region": str})
     english["code"] = english["Region"].map(kz_region_code)
     by_code = frame.set_index("code")["population"]
-    for number, row in enumerate(english.itertuples(index=False), start=2):
-        if row.Region == "The Republic of Kazakhstan":
-            if row.Total != total:
-                problems.append(f"{csv_path.name}: line {number}: total {row.Total} != {total}")
-        elif row.code is None or row.code not in by_code.index:
-            problems.append(f"{csv_path.name}: line {number}: region {row.Region!r} unknown")
-        elif row.Total != by_code[row.code]:
+    columns = (english["Region"], english["Total"], english["code"])
+    for number, (region, region_total, code) in enumerate(zip(*columns, strict=True), start=2):
+        if region == "The Republic of Kazakhstan":
+            if region_total != total:
+                problems.append(f"{csv_path.name}: line {number}: total {region_total} != {total}")
+        elif code is None or code not in by_code.index:
+            problems.append(f"{csv_path.name}: line {number}: region {region!r} unknown")
+        elif region_total != by_code[code]:
             problems.append(
-                f"{csv_path.name}: line {number}: {row.Region} total {row.Total}; the workbook "
-                f"has {by_code[row.code]}"
+                f"{csv_path.name}: line {number}: {region} total {region_total}; the workbook "
+                f"has {by_code[code]}"
             )
     if len(english) != 21:
         problems.append(f"{csv_path.name}: {len(english)} rows; expected 20 regions + total")
@@ -400,11 +402,12 @@ def kz_population(folders: Mapping[str, Path]) -> pd.DataFrame:
         bulletin, on="code", suffixes=("", "_bulletin"), validate="one_to_one"
     )
     problems = []
-    for row in both.itertuples():
-        if abs(row.population - row.population_bulletin) > KZ_BULLETIN_TOLERANCE * row.population:
+    columns = (both["code"], both["population"], both["population_bulletin"])
+    for code, population, in_bulletin in zip(*columns, strict=True):
+        if abs(population - in_bulletin) > KZ_BULLETIN_TOLERANCE * population:
             problems.append(
-                f"{row.code}: 1 January 2023: {row.population} ({KZ_SERIES_ID}) vs "
-                f"{row.population_bulletin} ({KZ_BULLETIN_ID}); more than "
+                f"{code}: 1 January 2023: {population} ({KZ_SERIES_ID}) vs "
+                f"{in_bulletin} ({KZ_BULLETIN_ID}); more than "
                 f"{KZ_BULLETIN_TOLERANCE:.1%} apart"
             )
     raise_problems(problems)
@@ -546,11 +549,12 @@ def read_de_pop_12411_0012(folder: Path) -> pd.DataFrame:
             )
     raise_problems(problems)
     frame = pd.DataFrame(records)
-    for row in frame.itertuples():
-        if ages.get((row.year, row.name)) != row.population:
+    columns = (frame["year"], frame["name"], frame["population"])
+    for year, name, population in zip(*columns, strict=True):
+        if ages.get((year, name)) != population:
             problems.append(
-                f"{path.name}: 31.12.{row.year}, {row.name}: ages sum to "
-                f"{ages.get((row.year, row.name))}; 'Insgesamt' is {row.population}"
+                f"{path.name}: 31.12.{year}, {name}: ages sum to "
+                f"{ages.get((year, name))}; 'Insgesamt' is {population}"
             )
     problems += _de_year_problems(frame, years, path.name)
     raise_problems(problems)

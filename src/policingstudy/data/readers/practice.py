@@ -440,11 +440,14 @@ def read_fariss_cow(folder: Path) -> pd.DataFrame:
     frame = raw[columns].rename(columns={"COW": "cow", "YEAR": "year"})
     bad = frame[frame["theta_mean"].isna() | ~(frame["theta_sd"] > 0)]
     if len(bad):
+        shown = bad.head(20)
         raise DataValidationError(
             [
-                f"{path.name}: row {i + 1}: theta_mean {r.theta_mean!r}, theta_sd {r.theta_sd!r}; "
+                f"{path.name}: row {i + 1}: theta_mean {mean!r}, theta_sd {sd!r}; "
                 "expected a value and a positive standard deviation"
-                for i, r in bad.head(20).iterrows()
+                for i, mean, sd in zip(
+                    shown.index, shown["theta_mean"], shown["theta_sd"], strict=True
+                )
             ]
         )
     return frame.astype({"cow": int, "year": int}).reset_index(drop=True)

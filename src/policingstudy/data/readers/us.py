@@ -400,7 +400,8 @@ def read_mpv_killings(folder: Path) -> pd.DataFrame:
         "disposition",
         "armed_status",
     ):
-        text = frame[column].map(lambda v: clean_text(v) if v is not None else None)
+        # empty cells arrive as None or NaN (pandas turns None into NaN in some columns)
+        text = frame[column].map(lambda v: None if pd.isna(v) else clean_text(v))
         frame[column] = text.where(text.astype(bool))
     unknown = sorted(set(frame["state"].dropna()) - set(US_STATES))
     if unknown:

@@ -16,9 +16,9 @@ wrapped so that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ from scipy import stats
 
 from policingstudy.core.errors import PanelError, SpecificationError
 from policingstudy.core.types import check_option
+
+if TYPE_CHECKING:
+    from moderndid.did.container import MPResult
 
 Control = Literal["never", "notyet"]
 EstMethod = Literal["dr", "ipw", "reg"]
@@ -57,7 +60,7 @@ class PanelCheck:
     n_units_in: int
 
 
-def _examples(labels: Sequence[Any]) -> str:
+def _examples(labels: Collection[Any]) -> str:
     shown = ", ".join(str(v) for v in list(labels)[:_SHOWN])
     return shown + (f" and {len(labels) - _SHOWN} more" if len(labels) > _SHOWN else "")
 
@@ -256,6 +259,8 @@ class AttGtResult:
         moderndid's Wald pre-test that all pre-treatment ATT(g,t) are zero (NaN if singular).
     control, est_method, alpha, bootstrap_iterations, anticipation, base_period
         The specification.
+    raw
+        moderndid's ``MPResult``, kept for its aggregations (:meth:`aggregate`).
     """
 
     attgt: pd.DataFrame
@@ -270,7 +275,7 @@ class AttGtResult:
     est_method: EstMethod
     alpha: float
     bootstrap_iterations: int
-    raw: Any = field(repr=False)
+    raw: MPResult = field(repr=False)
     anticipation: int = 0
     base_period: BasePeriod = "varying"
     _rng: np.random.Generator | None = field(default=None, repr=False)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -61,11 +61,11 @@ class PoissonResult:
 
     def coef(self, term: str) -> float:
         """Return the coefficient of ``term`` (log scale)."""
-        return float(self.table.set_index("term").loc[term, "coef"])
+        return float(self.table.set_index("term")["coef"].loc[term])
 
     def se(self, term: str) -> float:
         """Return the standard error of ``term``."""
-        return float(self.table.set_index("term").loc[term, "se"])
+        return float(self.table.set_index("term")["se"].loc[term])
 
 
 def ppml(
@@ -141,7 +141,7 @@ def ppml(
         frame["_log_exposure"] = np.log(values)
         offset = "_log_exposure"
     if cluster == "iid":
-        vcov: Any = "iid"
+        vcov: Literal["iid"] | dict[str, str] = "iid"
         ssc = pf.ssc(k_adj=False, G_adj=False)
         label = "iid (model-based, no small-sample factor, as R glm)"
     else:

@@ -66,7 +66,7 @@ def _fit(z: pd.DataFrame, treated: Hashable, donors: list[Hashable], pre: np.nda
         X0=x[donors],
         X1=x[treated],
         Z0=z.loc[pre, donors],
-        Z1=z.loc[pre, treated],
+        Z1=z[treated].loc[pre],
         custom_V=np.ones(len(blocks)) / len(blocks),
     )
     return pd.Series(np.asarray(model.W, dtype=float), index=donors)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from scipy import sparse, stats
 from policingstudy.core.errors import PanelError, SpecificationError
 from policingstudy.core.types import check_option
 from policingstudy.methods.causal.did import check_panel
+
+if TYPE_CHECKING:
+    from linearmodels.panel.results import PanelEffectsResults
 
 CovType = Literal["clustered", "driscoll_kraay", "unadjusted"]
 
@@ -145,6 +148,11 @@ class TwfeResult:
         Given minus used, and reason → ``(units, rows)``.
     cov, small_sample, df_inference
         Covariance type, the correction applied (text) and the t degrees of freedom.
+    alpha
+        Interval level ``1 - alpha``.
+    raw
+        linearmodels' fitted ``PanelEffectsResults`` (its covariance is before the
+        small-sample correction).
     """
 
     table: pd.DataFrame
@@ -159,15 +167,15 @@ class TwfeResult:
     small_sample: str
     df_inference: int
     alpha: float
-    raw: Any = field(repr=False)
+    raw: PanelEffectsResults = field(repr=False)
 
     def coef(self, term: str) -> float:
         """Return the coefficient of ``term``."""
-        return float(self.table.set_index("term").loc[term, "coef"])
+        return float(self.table.set_index("term")["coef"].loc[term])
 
     def se(self, term: str) -> float:
         """Return the standard error of ``term``."""
-        return float(self.table.set_index("term").loc[term, "se"])
+        return float(self.table.set_index("term")["se"].loc[term])
 
 
 def twfe(
@@ -455,7 +463,7 @@ def event_study(
         if e == reference:
             row |= {"coef": 0.0, "se": 0.0, "ci_low": 0.0, "ci_high": 0.0}
         else:
-            row |= coefs.loc[names[e], ["coef", "se", "ci_low", "ci_high"]].to_dict()
+            row |= {c: float(coefs[c].loc[names[e]]) for c in ("coef", "se", "ci_low", "ci_high")}
         rows.append(row | {"binned": e in (lo, hi), "reference": e == reference})
     table = pd.DataFrame(rows)[
         ["event_time", "coef", "se", "ci_low", "ci_high", "n_obs", "binned", "reference"]

@@ -74,18 +74,20 @@ def gap_table(
     """
     chosen = _check_rows(scores, origin, models)
     cols = list(codes) if codes is not None else list(scores.columns)
-    base = scores.loc[origin, cols]
-    rows = [
-        {
-            "model": m,
-            "code": c,
-            "origin_score": float(base[c]),
-            "model_score": float(scores.loc[m, c]),
-            "gap": float(scores.loc[m, c] - base[c]),
-        }
-        for m in chosen
-        for c in cols
-    ]
+    base = scores.loc[origin, cols].to_numpy(dtype=float)
+    rows: list[dict[str, object]] = []
+    for m in chosen:
+        model = scores.loc[m, cols].to_numpy(dtype=float)
+        rows.extend(
+            {
+                "model": m,
+                "code": c,
+                "origin_score": float(base[j]),
+                "model_score": float(model[j]),
+                "gap": float(model[j] - base[j]),
+            }
+            for j, c in enumerate(cols)
+        )
     return pd.DataFrame(rows, columns=["model", "code", "origin_score", "model_score", "gap"])
 
 

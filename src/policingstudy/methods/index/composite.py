@@ -430,7 +430,5 @@ def meta_from_indicators(
 
 def goalposts_from_indicators(indicators: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """``{indicator_id: (scale_min, scale_max)}`` from the codebook's ``indicators`` table."""
-    return {
-        str(r.indicator_id): (float(r.scale_min), float(r.scale_max))
-        for r in indicators.itertuples(index=False)
-    }
+    columns = (indicators["indicator_id"], indicators["scale_min"], indicators["scale_max"])
+    return {str(ind): (float(lo), float(hi)) for ind, lo, hi in zip(*columns, strict=True)}

@@ -76,7 +76,7 @@ def _check_pairwise(matrix: pd.DataFrame, name: str) -> np.ndarray:
         raise SpecificationError(f"pairwise matrix {name}: expected 1 on the diagonal")
     product = a * a.T
     if not np.allclose(product, 1.0, rtol=1e-2):
-        i, j = np.unravel_index(np.argmax(np.abs(product - 1.0)), a.shape)
+        i, j = map(int, np.unravel_index(np.argmax(np.abs(product - 1.0)), a.shape))
         raise SpecificationError(
             f"pairwise matrix {name}: a[{matrix.index[i]}, {matrix.columns[j]}] = {a[i, j]:.4g} "
             f"and a[{matrix.index[j]}, {matrix.columns[i]}] = {a[j, i]:.4g} are not reciprocal; "

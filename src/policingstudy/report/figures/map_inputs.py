@@ -2,9 +2,71 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 
+from policingstudy.core.errors import PolicingStudyError
+from policingstudy.core.types import Lang
+from policingstudy.i18n import t
+from policingstudy.i18n.scripts import guess_lang
 from policingstudy.report.numbers import Numbers
+from policingstudy.report.tables import NO_LANGUAGE, Html, is_missing, original
+
+LICENCE_KINDS: tuple[tuple[str, str], ...] = (
+    ("cc_by_and_by_sa", r"OWID data CC BY 4\.0; V-Dem data CC BY-SA 4\.0"),
+    ("cc_by_nc_sa_4_0", r"CC BY-NC-SA 4\.0"),
+    ("cc_by_sa_4_0", r"CC BY-SA 4\.0"),
+    ("cc_by_igo", r"CC BY-IGO"),
+    ("cc_by_4_0", r"CC BY 4\.0|Eurostat reuse policy \(CC BY 4\.0\)"),
+    ("ogl_v3", r"Open Government Licence v3\.0"),
+    ("dl_de_by_2_0", r"Datenlizenz Deutschland . Namensnennung . Version 2\.0"),
+    ("odc_pddl", r"ODC Public Domain Dedication and Licence 1\.0|ODC-PDDL-1\.0"),
+    ("public_domain", r"US Government work \(public domain\)|Public domain \(US government work\)"),
+    ("gpl", r"GPL\b"),
+    ("mit", r"MIT\b"),
+    ("apache_2_0", r"Apache-2\.0"),
+    ("unlicense_restricted", r"Repository: Unlicense; source geometry .* restrict"),
+    (
+        "terms_attribution",
+        r"UNODC data terms: free reuse with attribution|Free to use with citation"
+        r"|No open licence stated; free download|PTS asks users to cite",
+    ),
+    ("terms_other", r"Terms of (?:the Harvard Dataverse record|mappingpoliceviolence\.org)"),
+    ("none_stated", r"No licence stated"),
+)
+"""Licence kinds of the external sources (``atlas.licence_<kind>``), by the start of the text."""
+
+
+def licence_kind(text: str) -> str:
+    """The kind of a licence note of ``data/raw/external_sources.yaml`` (see LICENCE_KINDS).
+
+    Raises
+    ------
+    PolicingStudyError
+        If the note starts with no known licence; add a kind and its catalog label.
+    """
+    for kind, pattern in LICENCE_KINDS:
+        if re.match(pattern, text):
+            return kind
+    raise PolicingStudyError(
+        f"licence note {text[:80]!r}: no licence kind matches its start; expected one of "
+        f"{[k for k, _ in LICENCE_KINDS]} (add a pattern to report.figures.map_inputs."
+        "LICENCE_KINDS and the label atlas.licence_<kind> to the catalogs)"
+    )
+
+
+def licence_cell(text: object, lang: Lang) -> object:
+    """The licence as shown in ``lang``.
+
+    English shows the note as published; Kazakh and Russian the translated label of its kind,
+    then the note as published in parentheses, marked as English.
+    """
+    if is_missing(text) or lang == "en":
+        return text
+    label = t(f"atlas.licence_{licence_kind(str(text))}", lang)
+    return Html(f"{html.escape(label)} ({original(str(text), 'en').markup})", f"{label} ({text})")
 
 
 def map_numbers(
@@ -61,14 +123,17 @@ def kz_rate_fields(rates: pd.DataFrame, regions: pd.DataFrame, lang: str) -> dic
     }
 
 
-def data_appendix(manifest: pd.DataFrame) -> pd.DataFrame:
+def data_appendix(manifest: pd.DataFrame, *, lang: Lang | None = None) -> pd.DataFrame:
     """One row per external source: citation, licence, files, total bytes, sha256, last fetched.
 
     ``manifest`` is :func:`policingstudy.data.sources.fetched_manifest` (one row per file).
+    With ``lang``, the cells are prepared for a report in that language: the licence as
+    :func:`licence_cell` shows it, the citation marked with its language, ids, file names and
+    hashes marked as having none.
     """
     fetched = pd.to_datetime(manifest["fetched"]).dt.normalize()
     grouped = manifest.assign(fetched=fetched).groupby("id", sort=True)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "id": list(grouped.groups),
             "citation": grouped["citation"].first().to_numpy(),
@@ -83,3 +148,15 @@ def data_appendix(manifest: pd.DataFrame) -> pd.DataFrame:
             "fetched": grouped["fetched"].max().to_numpy(),
         }
     )
+    if lang is None:
+        return out
+    marked = {
+        "id": [original(v, NO_LANGUAGE) for v in out["id"]],
+        "citation": [original(v, guess_lang(str(v)), report_lang=lang) for v in out["citation"]],
+        "licence": [licence_cell(v, lang) for v in out["licence"]],
+        "files": [original(v, NO_LANGUAGE) for v in out["files"]],
+        "sha256": [original(v, NO_LANGUAGE) for v in out["sha256"]],
+    }
+    for column, values in marked.items():
+        out[column] = pd.Series(values, index=out.index, dtype=object)
+    return out

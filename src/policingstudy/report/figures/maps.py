@@ -340,7 +340,7 @@ def ew_pcc_map(
     areas
         ``boundaries("ew_police_force_areas")``.
     holders
-        :func:`policingstudy.data.readers.ew.pcc_function_holders` for one year (``pfa_code``,
+        :func:`policingstudy.studies.maps.ew_holders` for one year (``pfa_code``,
         ``year``, ``holder``).
     lang
         Language of title and legend.

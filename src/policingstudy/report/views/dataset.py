@@ -17,10 +17,18 @@ from matplotlib.ticker import MaxNLocator
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.i18n.format import date
+from policingstudy.i18n.scripts import ORIGINAL_LANGS, guess_lang
 from policingstudy.report import layout
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import JURISDICTION_COLOURS, localise_axes
-from policingstudy.report.tables import is_missing, localise, with_locale
+from policingstudy.report.tables import (
+    NO_LANGUAGE,
+    is_missing,
+    localise,
+    mark_originals,
+    original,
+    with_locale,
+)
 
 STATUS_ORDER = ("coded", "unknown", "not_applicable")
 UNIT_LABEL_WIDTH = 55
@@ -307,20 +315,55 @@ def _year_fraction(dates: pd.Series) -> pd.Series:
     return (month - 1) / 12
 
 
+def _object_column(values: list[object], index: pd.Index) -> pd.Series:
+    """A column of table cells kept as ``object`` (marked cells must not become strings)."""
+    return pd.Series(values, index=index, dtype=object)
+
+
 def units_table(units: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """Units with name, official name, kind, region and legal basis; the id in the last column."""
+    """Units with name, official name, kind, region and legal basis; the id in the last column.
+
+    The official name is marked as written in the unit's original language, and the legal basis
+    is read from ``legal_basis_<lang>`` (Kazakh and Russian), whose original titles of foreign
+    acts are marked likewise (:func:`~policingstudy.report.tables.mark_originals`).
+    """
+    originals = [ORIGINAL_LANGS.get(j, "en") for j in units["jurisdiction"]]
+    basis_column = f"legal_basis_{lang}"
+    if lang == "en" or basis_column not in units.columns:
+        basis: list[object] = list(units["legal_basis"])
+    else:
+        basis = [
+            mark_originals(text, original_lang)
+            for text, original_lang in zip(units[basis_column], originals, strict=True)
+        ]
     shown = units.assign(
-        name=units[f"name_{lang}"], kind_label=[t(f"dataset.kind_{k}", lang) for k in units["kind"]]
+        name=units[f"name_{lang}"],
+        kind_label=[t(f"dataset.kind_{k}", lang) for k in units["kind"]],
+        name_original_shown=_object_column(
+            [
+                original(name, original_lang, report_lang=lang)
+                for name, original_lang in zip(units["name_original"], originals, strict=True)
+            ],
+            units.index,
+        ),
+        subunit_shown=_object_column(
+            [original(code, NO_LANGUAGE) if code else code for code in units["subunit_code"]],
+            units.index,
+        ),
+        legal_basis_shown=_object_column(basis, units.index),
+        unit_id_shown=_object_column(
+            [original(uid, NO_LANGUAGE) for uid in units["unit_id"]], units.index
+        ),
     )
     return localise(
         shown,
         {
             "name": "common.column_label",
-            "name_original": "dataset.col_name_original",
+            "name_original_shown": "dataset.col_name_original",
             "kind_label": "common.column_kind",
-            "subunit_code": "dataset.col_subunit",
-            "legal_basis": "dataset.col_legal_basis",
-            "unit_id": "common.column_id",
+            "subunit_shown": "dataset.col_subunit",
+            "legal_basis_shown": "dataset.col_legal_basis",
+            "unit_id_shown": "common.column_id",
         },
         lang,
     )
@@ -330,21 +373,33 @@ def sources_appendix(sources: pd.DataFrame, used: set[str], lang: Lang) -> pd.Da
     """Every source cited by the given set of source ids: citation, kind, URL, date accessed, id.
 
     The kind is a word from the catalog (``dataset.source_kind_*``) and the date is written in the
-    language's long form; the citation stays as published.
+    language's long form; the citation stays as published, marked with its (guessed) language,
+    and the URL and id are marked as having none.
     """
     shown = sources[sources["source_id"].isin(used)].sort_values("source_id")
     shown = shown.assign(
         kind_label=[t(f"dataset.source_kind_{k}", lang) for k in shown["kind"]],
         accessed_text=[None if is_missing(d) else date(d, lang) for d in shown["accessed"]],
+        citation_shown=_object_column(
+            [
+                c if is_missing(c) else original(c, guess_lang(str(c)), report_lang=lang)
+                for c in shown["citation"]
+            ],
+            shown.index,
+        ),
+        url_shown=_object_column([original(u, NO_LANGUAGE) for u in shown["url"]], shown.index),
+        source_id_shown=_object_column(
+            [original(i, NO_LANGUAGE) for i in shown["source_id"]], shown.index
+        ),
     )
     return localise(
         shown,
         {
-            "citation": "dataset.col_citation",
+            "citation_shown": "dataset.col_citation",
             "kind_label": "common.column_kind",
-            "url": "dataset.col_url",
+            "url_shown": "dataset.col_url",
             "accessed_text": "dataset.col_accessed",
-            "source_id": "common.column_id",
+            "source_id_shown": "common.column_id",
         },
         lang,
     )

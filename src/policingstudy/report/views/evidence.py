@@ -18,7 +18,7 @@ from policingstudy.i18n.format import number
 from policingstudy.report.layout import fit_xticklabels, legend_outside, set_title, wrap
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import localise_axes
-from policingstudy.report.tables import localise
+from policingstudy.report.tables import NO_LANGUAGE, localise, original
 from policingstudy.studies.evidence import (
     ESTIMATE_COLUMNS,
     HONEST_COLUMNS,
@@ -116,17 +116,32 @@ def power_display(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
 def timing_display(
     schedules: pd.DataFrame, definitions: tuple[str, ...], lang: Lang
 ) -> pd.DataFrame:
-    """Adoption year of each unit under each definition (0 = never, blank = dropped)."""
-    out = pd.DataFrame({"unit": schedules["unit"].to_numpy()})
+    """Adoption year of each unit under each definition (0 = never, blank = dropped).
+
+    A German Land is shown by its name (``evidence.land_<code>``), its code in the last column.
+    """
+    codes = [str(u) for u in schedules["unit"]]
+    names = [
+        t(f"evidence.land_{code.replace('-', '_')}", lang) if code.startswith("DE-") else code
+        for code in codes
+    ]
+    out = pd.DataFrame({"unit": names})
     for d in definitions:
         values = schedules[d]
         out[d] = [
             "–" if pd.isna(v) else (t("evidence.never", lang) if v == 0 else str(int(v)))
             for v in values
         ]
+    out["code"] = pd.Series(
+        [original(code, NO_LANGUAGE) for code in codes], index=out.index, dtype=object
+    )
     keep = out[list(definitions)].ne(t("evidence.never", lang)).any(axis=1)
     out = out[keep]
-    columns = {"unit": "evidence.col_unit"} | {d: f"evidence.def_{d}" for d in definitions}
+    columns = (
+        {"unit": "evidence.col_unit"}
+        | {d: f"evidence.def_{d}" for d in definitions}
+        | {"code": "evidence.col_code"}
+    )
     return localise(out, columns, lang)
 
 

@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import number
 from policingstudy.report.layout import legend_outside, row_pitch, set_title, wrap, wrap_all
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import JURISDICTION_COLOURS, localise_axes
@@ -325,27 +326,43 @@ def design_practice_table(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
 
 
 def gap_table(gaps: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """Kazakhstan's design rank and practice rank under each construction of notebook 04."""
+    """Kazakhstan's design rank and gap over notebook 04's constructions, grouped.
+
+    One row per design rank and gap, with the number of constructions giving it (the full list,
+    one row per construction, is published as ``implementation_gap.csv``).
+    """
+    grouped = (
+        gaps.groupby(["design_rank", "gap"], dropna=False)
+        .agg(
+            n=("construction", "size"),
+            low=("design_index", "min"),
+            high=("design_index", "max"),
+            practice_rank=("practice_rank", "first"),
+            practice_rank_p05=("practice_rank_p05", "first"),
+            practice_rank_p95=("practice_rank_p95", "first"),
+        )
+        .reset_index()
+    )
     frame = pd.DataFrame(
         {
-            "construction": [
-                f"{_tr('norm_' + c.split('/')[0], lang)} / {_tr('agg_' + c.split('/')[1], lang)}"
-                for c in gaps["construction"]
-            ],
+            "n_constructions": grouped["n"].astype(int),
             "design": [
-                interval_text(v, lo, hi, lang, 1)
-                for v, lo, hi in zip(gaps["design_index"], gaps["design_p05"], gaps["design_p95"],
-                                     strict=True)
+                f"{number(lo, lang, digits=1)}–{number(hi, lang, digits=1)}"
+                for lo, hi in zip(grouped["low"], grouped["high"], strict=True)
             ],
-            "design_rank": gaps["design_rank"].map(_rank_text),
+            "design_rank": grouped["design_rank"].map(_rank_text),
             "practice_rank": [
                 f"{_rank_text(r)} [{_rank_text(lo)}; {_rank_text(hi)}]"
-                for r, lo, hi in zip(gaps["practice_rank"], gaps["practice_rank_p05"],
-                                     gaps["practice_rank_p95"], strict=True)
+                for r, lo, hi in zip(
+                    grouped["practice_rank"],
+                    grouped["practice_rank_p05"],
+                    grouped["practice_rank_p95"],
+                    strict=True,
+                )
             ],
-            "gap": gaps["gap"].map(lambda g: f"{g:+g}" if g else "0"),
+            "gap": grouped["gap"].map(lambda g: f"{g:+g}" if g else "0"),
         }
-    )  # fmt: skip
+    )
     return localise(frame, {c: f"practice.col_{c}" for c in frame.columns}, lang)
 
 
