@@ -26,7 +26,7 @@ from policingstudy.core.types import Lang, check_option
 from policingstudy.data.geo import INSET_CRS, join_on_codes
 from policingstudy.i18n import Translator
 from policingstudy.i18n.format import integer
-from policingstudy.report.layout import wrap
+from policingstudy.report.layout import separate_labels, wrap
 from policingstudy.report.style import localise_axes
 from policingstudy.studies.maps import MapData
 
@@ -152,15 +152,17 @@ def _area_labels(
 
     Large areas are labelled at their pole of inaccessibility (:func:`_label_points`); an area
     smaller than :data:`SMALL_AREA` of ``total`` (default: the areas' sum) is marked with a dot
-    and labelled to its right, so that its name does not cover the area around it.
+    and labelled to its right, so that its name does not cover the area around it. Labels that
+    still run into each other are pushed apart (``report.layout.separate_labels``).
     """
     total = float(data.area.sum()) if total is None else float(total)
+    labels = []
     for point, text, area in zip(_label_points(data), texts, data.area, strict=True):
         small = area < SMALL_AREA * total
         if small:
             ax.plot([point.x], [point.y], marker="o", markersize=2.5, color="#222222",
                     linestyle="none", gid="city")  # fmt: skip
-        ax.annotate(
+        label = ax.annotate(
             text,
             (point.x, point.y),
             xytext=(4, 0) if small else (0, 0),
@@ -171,6 +173,8 @@ def _area_labels(
             color="#222222",
             path_effects=HALO,
         )
+        labels.append(label)
+    separate_labels(labels)
 
 
 def _note(ax: Axes, text: str, *, y: float = -0.02, width: int = 110) -> None:

@@ -167,7 +167,9 @@ def wgi_figure(
     """
     if axes is None:
         n_rows = (len(indicators) + 1) // 2
-        fig, axes = plt.subplots(n_rows, 2, figsize=(10, 3.6 * n_rows + 0.5), sharex=True)
+        fig, axes = plt.subplots(
+            n_rows, 2, figsize=(10, 3.6 * n_rows + 0.5), sharex=True, layout="constrained"
+        )
         fig.suptitle(t("evidence_ew.wgi_title", lang))
     flat = np.ravel(axes)
     for indicator, ax in zip(indicators, flat, strict=False):

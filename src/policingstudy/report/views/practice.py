@@ -498,7 +498,7 @@ def design_practice_figure(
     n = len(tables)
     cols = 2
     rows = (n + 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 3.8 * rows + 0.4))
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 3.8 * rows + 0.4), layout="constrained")
     fig.suptitle(_tr("map_title", lang, year=year))
     flat = np.ravel(axes)
     for (dim, table), ax in zip(tables.items(), flat, strict=False):
@@ -518,6 +518,7 @@ def peer_plot(
     *,
     events: pd.DataFrame | None = None,
     ax: Axes | None = None,
+    legend: bool = True,
 ) -> Axes:
     """One dimension over time: Kazakhstan with its interval, the models, post-Soviet peers.
 
@@ -533,6 +534,9 @@ def peer_plot(
         Kazakh reform events (vertical dotted lines at their years).
     ax
         Axes to draw on (a new figure if None).
+    legend
+        Draw the legend of lines (under the figure when ``ax`` is its only axes); pass False
+        when a figure of several panels draws one legend (:func:`peer_figure`).
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
@@ -572,6 +576,8 @@ def peer_plot(
     ax.set_xlabel(_tr("col_year", lang))
     ax.set_ylabel(wrap(_tr("axis_score", lang), 36))
     localise_axes(ax, lang, x="year")
+    if legend:
+        legend_outside(ax, where="below", ncols=4)
     set_title(ax, _tr(f"dim_{dimension}", lang), fontsize=9)
     return ax
 
@@ -580,10 +586,10 @@ def peer_figure(
     index: sp.PracticeIndex, lang: Lang, *, events: pd.DataFrame | None = None
 ) -> np.ndarray:
     """Integrity and accountability over time, side by side, with one legend."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True, layout="constrained")
     fig.suptitle(_tr("peers_title", lang))
     for dim, ax in zip(("integrity", "accountability"), axes, strict=True):
-        peer_plot(sp.peer_panel(index, dim), dim, lang, events=events, ax=ax)
+        peer_plot(sp.peer_panel(index, dim), dim, lang, events=events, ax=ax, legend=False)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=5, fontsize=7, frameon=False)
     return axes
@@ -649,7 +655,7 @@ def trust_plot(
 
 def trust_figure(values: pd.DataFrame, lang: Lang) -> np.ndarray:
     """WVS (2020 reference year), ESS (2020) and EU-SILC (2013) trust in the police."""
-    fig, axes = plt.subplots(1, 3, figsize=(11, 4.0))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 4.0), layout="constrained")
     fig.suptitle(_tr("trust_figure_title", lang))
     for (sid, measure), ax in zip(
         (("qog_std_cs_jan24", "wvs_confpol"), ("qog_std_cs_jan24", "ess_trpolice"),
