@@ -153,7 +153,7 @@ def set_title(ax: Axes, text: str, *, fontsize: float | None = None, **kwargs: A
 
 
 def fit_xticklabels(
-    ax: Axes, ticks: Sequence[float], texts: Sequence[str], *, fontsize: float = 7
+    ax: Axes, ticks: Sequence[float] | np.ndarray, texts: Sequence[str], *, fontsize: float = 7
 ) -> None:
     """Put horizontal x tick labels, each wrapped between words to the room between ticks.
 
@@ -338,7 +338,7 @@ def _recording_texts() -> Iterator[list[Text]]:
         original(self, renderer)
         drawn.append(self)
 
-    Text.draw = draw  # type: ignore[method-assign]
+    Text.draw = draw  # type: ignore[method-assign, assignment]
     try:
         yield drawn
     finally:
@@ -445,7 +445,7 @@ def overlapping_text(fig: Figure, *, tolerance: float = 0.5) -> list[Overlap]:
 
 def _all_axes(fig: Figure) -> list[Axes]:
     seen: dict[int, Axes] = {}
-    stack = list(fig.axes)
+    stack: list[Any] = list(fig.axes)
     while stack:
         ax = stack.pop()
         if id(ax) in seen:
@@ -473,7 +473,7 @@ def _covers(artist: Artist, ax: Axes, box: Bbox) -> bool:
             return bool(Path(xy).intersects_bbox(box, filled=False))
         return False
     if isinstance(artist, PathCollection):
-        offsets = artist.get_offsets()
+        offsets = np.asarray(artist.get_offsets())
         if len(offsets):
             xy = artist.get_offset_transform().transform(offsets)
             xy = xy[np.isfinite(xy).all(axis=1)]
@@ -514,7 +514,7 @@ def _data_artists(ax: Axes) -> list[Artist]:
 
 
 def _describe(artist: Artist, ax: Axes) -> str:
-    label = artist.get_label() or ""
+    label = str(artist.get_label() or "")
     gid = artist.get_gid()
     name = gid or (label if not label.startswith("_") else type(artist).__name__)
     title = ax.get_title() or ax.get_label() or "axes"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -637,7 +637,8 @@ def trust_plot(
         # Kazakhstan, the models, Georgia and Ukraine are named in the legend
         name = _tr(f"country_{code}", lang) if code in COUNTRY_COLOURS else "_nolegend_"
         peer = code not in (sp.KAZ, *sp.MODEL_COUNTRIES)  # Georgia, Ukraine: diamonds
-        ax.scatter([i], [row["value"]], s=26 if code == sp.KAZ else 14, color=colour, zorder=3,
+        ax.scatter([cast(int, i)], [row["value"]], s=26 if code == sp.KAZ else 14, color=colour,
+                   zorder=3,
                    marker="D" if peer and code in COUNTRY_COLOURS else "o",
                    edgecolors="black" if code == sp.KAZ else "none", linewidths=0.5,
                    gid=f"country:{code}", label=name)  # fmt: skip
