@@ -140,7 +140,7 @@ def set_title(ax: Axes, text: str, *, fontsize: float | None = None, **kwargs: A
     title = ax.set_title(wrap(text, chars_for(width, size * TITLE_WEIGHT)), **kwargs)
     if figure is None or text_width(text, size * TITLE_WEIGHT) < 0.6 * width:
         return
-    figure.draw_without_rendering()  # the layout settles the axes' width
+    settle(figure)  # the layout settles the axes' width
     width = ax.get_window_extent().width / figure.dpi
     renderer = _renderer(figure)
     chars = chars_for(width, size * TITLE_WEIGHT)
@@ -178,7 +178,7 @@ def fit_xticklabels(
     ax.set_xticks(list(ticks), wrap_all(texts, chars), fontsize=fontsize)
     if figure is None or len(ticks) < 2:
         return
-    figure.draw_without_rendering()
+    settle(figure)
     renderer = _renderer(figure)
     if renderer is None:
         return
@@ -212,7 +212,7 @@ def separate_labels(labels: Sequence[Annotation], *, rounds: int = 40, gap: floa
     figure = labels[0].get_figure(root=True) if labels else None
     if figure is None:
         return
-    figure.draw_without_rendering()  # the layout settles the axes, and so the labels' places
+    settle(figure)  # the layout settles the axes, and so the labels' places
     renderer = _renderer(figure)
     if renderer is None:
         return
@@ -295,6 +295,21 @@ def _is_panel(ax: Axes) -> bool:
     return ax.get_visible() and not hasattr(ax, "_colorbar")
 
 
+def settle(figure: Figure) -> None:
+    """Lay the figure out (constrained layout, text sizes) without rasterising anything.
+
+    Like :meth:`~matplotlib.figure.Figure.draw_without_rendering`, but on the canvas's own
+    renderer, so that it does not go through the canvas's ``draw`` (the maps defer every real
+    draw of a figure until it is shown or saved).
+    """
+    renderer = _renderer(figure)
+    if renderer is None:
+        figure.draw_without_rendering()
+        return
+    with renderer._draw_disabled():  # type: ignore[attr-defined]  # as draw_without_rendering
+        figure.draw(renderer)
+
+
 def _renderer(figure: Figure | None) -> RendererBase | None:
     if figure is None:
         return None
@@ -348,14 +363,14 @@ def _recording_texts() -> Iterator[list[Text]]:
 def _draw(fig: Figure) -> tuple[RendererBase, list[Text]]:
     """Lay ``fig`` out on an Agg canvas; return the renderer and the texts drawn.
 
-    Nothing is rasterised (``draw_without_rendering``): every artist is placed as for a real
-    draw, which is all the checks measure, at a fraction of the time.
+    Nothing is rasterised (:func:`settle`): every artist is placed as for a real draw, which
+    is all the checks measure, at a fraction of the time.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     with _recording_texts() as drawn:
-        fig.draw_without_rendering()
+        settle(fig)
     renderer = canvas.get_renderer()
     unique = list({id(text): text for text in drawn}.values())
     return renderer, unique
