@@ -1,9 +1,10 @@
-"""Test helpers: a throw-away copy of the project to run the CLI against."""
+"""Test helpers: a throw-away copy of the project to run the CLI against; figure checks."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -180,3 +181,29 @@ def synthetic_sources(root: Path) -> tuple[Path, Path]:
         yaml.safe_dump({"version": 1, "sources": entries}, sort_keys=False), encoding="utf-8"
     )
     return project, mirror
+
+
+def assert_readable(drawn: Any, what: str, *, texts: bool = True) -> None:
+    """Fail, naming the texts or legend at fault, if a drawn figure is not readable.
+
+    No two texts of the figure (tick labels, axis labels, titles, legend entries, annotations)
+    overlap, and no legend covers a data artist (``report.layout.overlapping_text`` and
+    ``legends_over_data``). ``drawn`` is what a plot function returned: Axes, an array of
+    Axes or a Figure; ``texts=False`` checks the legends only. The figure is closed afterwards.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from policingstudy.report import layout
+
+    if isinstance(drawn, Figure):
+        fig = drawn
+    else:
+        fig = np.ravel(drawn)[0].get_figure(root=True)
+    overlaps = [str(o) for o in layout.overlapping_text(fig)] if texts else []
+    covered = [str(c) for c in layout.legends_over_data(fig)]
+    plt.close(fig)
+    problems = overlaps + covered
+    if problems:
+        raise AssertionError(f"{what}: " + "; ".join(problems))

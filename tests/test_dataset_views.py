@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from policingstudy.report import layout
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.tables import NA_TEXT, cells
 from policingstudy.report.views import dataset as views
@@ -222,10 +223,11 @@ def test_overview_tables_put_ids_last(lang):
     ]
 
 
-def test_shorten_marks_a_cut_with_an_ellipsis():
-    assert views.shorten("Солтүстік Рейн – Вестфалия", 10) == "Солтүстік…"
-    assert views.shorten("short", 10) == "short"
-    assert views.shorten(np.nan, 10) == ""
+def test_long_names_wrap_between_words_and_are_never_cut():
+    assert layout.wrap("Солтүстік Рейн – Вестфалия", 10) == "Солтүстік\nРейн –\nВестфалия"
+    # a compound breaks after its hyphen; a word longer than the width stays whole
+    assert layout.wrap("Мекленбург-Алдыңғы Померания", 12) == "Мекленбург-\nАлдыңғы\nПомерания"
+    assert layout.wrap("Құқықтықстатистика", 5) == "Құқықтықстатистика"
 
 
 def test_timeline_legend_keys_events_in_grey_and_jurisdictions_by_colour():

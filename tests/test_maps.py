@@ -7,6 +7,7 @@ them from the real files (external data) and makes the same checks.
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -26,8 +27,8 @@ from policingstudy.data.dataset import load_dataset
 from policingstudy.data.readers import kz, us
 from policingstudy.i18n import t
 from policingstudy.report.figures import maps
-from policingstudy.studies.maps import ew_holders
-from tests.helpers import ROOT
+from policingstudy.studies.maps import KZ_POPULATION_YEAR, ew_holders, kz_crime_rates
+from tests.helpers import ROOT, assert_readable
 from tests.synthetic import (
     KZ_REGION_NAMES,
     write_boundaries,
@@ -128,6 +129,11 @@ def map_data(locate: Any) -> maps.MapData:
     )
 
 
+def _unwrap(text: str) -> str:
+    """A label as written in the catalog: lines wrapped by ``report.layout.wrap`` joined again."""
+    return re.sub(r"-\n", "-", text).replace("\n", " ")
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> maps.MapData:
     """Synthetic inputs: two regions share an offence count (hatched), five survey cities."""
@@ -141,14 +147,14 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> maps.MapData:
 
 def _legend_texts(ax: Axes) -> list[str]:
     legends = [a for a in ax.get_children() if isinstance(a, Legend)]
-    return [text.get_text() for legend in legends for text in legend.get_texts()]
+    return [_unwrap(text.get_text()) for legend in legends for text in legend.get_texts()]
 
 
 def check_kazakhstan_map(data: maps.MapData, lang: Lang) -> None:
     fig, ax = plt.subplots()
     assert maps.kz_crime_map(data.kz_regions, data.kz_crime, lang=lang, ax=ax) is ax
     assert ax.get_title() == t("maps.kz_title", lang)
-    labels = {text.get_text() for text in ax.texts}
+    labels = {_unwrap(text.get_text()) for text in ax.texts}
     assert set(data.kz_regions[f"name_{lang}"]) <= labels
     assert any("2022" in text for text in labels)  # the note on the unstated period
     colour_bar = ax.child_axes[0]
@@ -222,6 +228,46 @@ def check_kazakh_letters_render(data: maps.MapData) -> None:
     plt.close(fig)
 
 
+def check_maps_readable(data: maps.MapData, lang: Lang, *, texts: bool = True) -> None:
+    """No overlapping texts and no legend over the areas on any map (``assert_readable``).
+
+    ``texts=False`` checks the legends only: the synthetic boundaries are a row of squares, on
+    which area names cannot be placed as on the real map.
+    """
+    rates = data.kz_rates
+    if rates is None:  # the synthetic inputs: a made-up population of 100 times the offences
+        population = data.kz_crime[["code"]].assign(
+            year=KZ_POPULATION_YEAR,
+            population=100 * data.kz_crime["offences"],
+            date=pd.Timestamp(f"{KZ_POPULATION_YEAR}-01-01"),
+        )
+        rates = kz_crime_rates(data.kz_crime, population)
+    what = f"({lang})"
+    assert_readable(
+        maps.kz_crime_map(data.kz_regions, data.kz_crime, lang=lang), f"KZ {what}", texts=texts
+    )
+    assert_readable(
+        maps.kz_crime_rate_map(data.kz_regions, rates, lang=lang), f"KZ rate {what}", texts=texts
+    )
+    assert_readable(
+        maps.ew_pcc_map(data.ew_areas, data.ew_holders, lang=lang), f"E&W {what}", texts=texts
+    )
+    assert_readable(
+        maps.de_commissioner_map(data.de_laender, data.de_offices, lang=lang),
+        f"DE {what}",
+        texts=texts,
+    )
+    assert_readable(
+        maps.us_oversight_map(data.us_states, data.us_cities, lang=lang), f"US {what}", texts=texts
+    )
+    assert_readable(maps.overview_figure(data, lang=lang), f"overview {what}", texts=texts)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_maps_are_readable(data: maps.MapData, lang: Lang) -> None:
+    check_maps_readable(data, lang, texts=False)
+
+
 @pytest.mark.mirror
 def test_real_files_maps(external: Any) -> None:
     """The four maps and the overview drawn from the real files."""
@@ -233,6 +279,8 @@ def test_real_files_maps(external: Any) -> None:
     check_england_and_wales_map(real)
     check_united_states_map(real)
     check_kazakh_letters_render(real)
+    for lang in LANGS:
+        check_maps_readable(real, lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)

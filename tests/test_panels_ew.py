@@ -165,13 +165,14 @@ def test_kz_events_from_hand_made_tables() -> None:
 def test_report_functions_label_and_draw() -> None:
     panel = _panel()
     ax = evidence_ew.ew_deaths_plot(deaths_by_year(panel), "ru")
-    labels = [h.get_label() for h in ax.get_legend().legend_handles]
+    legend = ax.get_legend() or ax.get_figure(root=True).legends[0]  # under the figure
+    labels = [h.get_label() for h in legend.legend_handles]
     assert labels[0] == t("evidence_ew.label_pcc_forces", "ru")
     assert list(ax.lines[0].get_ydata()) == [3, 4, 7, 8]
     wgi = wgi_panel(_wgi(), countries=("KAZ", "DEU"), indicators=("rl",))
     events = pd.DataFrame({"year": [2016, 2021]})
     ax2 = evidence_ew.wgi_plot(wgi, "rl", "kk", events=events)
-    assert ax2.get_title() == t("evidence_ew.wgi_rl", "kk")
+    assert ax2.get_title().replace("\n", " ") == t("evidence_ew.wgi_rl", "kk")
     assert len([line for line in ax2.lines if line.get_linestyle() == ":"]) == 2
     plt.close("all")
 

@@ -34,8 +34,8 @@ scenarios:
 """
 
 
-@pytest.fixture(scope="module")
-def analysis() -> ScenarioAnalysis:
+def build_analysis() -> ScenarioAnalysis:
+    """The toy scenario analysis (also drawn by ``test_figure_layout``)."""
     units = pd.DataFrame(
         {
             "unit_id": ["KZ1", "UK1", "US1", "DE1"],
@@ -77,6 +77,11 @@ def analysis() -> ScenarioAnalysis:
     return scenarios_across_grid(
         units, codings, by_coder, indicators, events, None, links, scenarios, n_draws=50
     )
+
+
+@pytest.fixture(scope="module")
+def analysis() -> ScenarioAnalysis:
+    return build_analysis()
 
 
 def test_hand_computed_effects(analysis: ScenarioAnalysis) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
@@ -25,6 +26,7 @@ from policingstudy.core.types import Lang, check_option
 from policingstudy.data.geo import INSET_CRS, join_on_codes
 from policingstudy.i18n import Translator
 from policingstudy.i18n.format import integer
+from policingstudy.report.layout import separate_labels, wrap
 from policingstudy.report.style import localise_axes
 from policingstudy.studies.maps import MapData
 
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 EDGE = {"edgecolor": "white", "linewidth": 0.4}
+HALO = [patheffects.withStroke(linewidth=2, foreground="white", alpha=0.8)]
+"""A white outline that keeps a label readable on dark or hatched areas."""
 NOTE_STYLE: dict[str, Any] = {"fontsize": 6.5, "color": "#444444", "va": "top"}
 HOLDER_COLOURS = {"pcc": "#1f77b4", "mayor": "#d62728", "none": "#bdbdbd"}
 
@@ -114,6 +118,63 @@ def _fill_categories(
         label = f"{tr(f'{label_prefix}{category}')} ({len(part)})"
         handles.append(Patch(facecolor=colour, label=label))
     return handles
+
+
+def _label_points(data: gpd.GeoDataFrame) -> list[Any]:
+    """A point inside each area, as far as possible from its edges (pole of inaccessibility).
+
+    Unlike ``representative_point`` it keeps the label of an area with a hole (Brandenburg
+    around Berlin, Lower Saxony around Bremen) away from the hole's own label. A multi-part
+    area is labelled in its largest part.
+    """
+    from shapely.ops import polylabel
+
+    points = []
+    for shape in data.geometry:
+        part = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
+        points.append(polylabel(part, tolerance=max(part.length, 1e-9) / 500))
+    return points
+
+
+SMALL_AREA = 0.006
+"""Share of the map's area below which an area (a city) is labelled beside a dot."""
+
+
+def _area_labels(
+    ax: Axes,
+    data: gpd.GeoDataFrame,
+    texts: list[str],
+    *,
+    fontsize: float,
+    total: float | None = None,
+) -> None:
+    """Write each area's text inside it; a small area (a city) gets a dot and the text beside.
+
+    Large areas are labelled at their pole of inaccessibility (:func:`_label_points`); an area
+    smaller than :data:`SMALL_AREA` of ``total`` (default: the areas' sum) is marked with a dot
+    and labelled to its right, so that its name does not cover the area around it. Labels that
+    still run into each other are pushed apart (``report.layout.separate_labels``).
+    """
+    total = float(data.area.sum()) if total is None else float(total)
+    labels = []
+    for point, text, area in zip(_label_points(data), texts, data.area, strict=True):
+        small = area < SMALL_AREA * total
+        if small:
+            ax.plot([point.x], [point.y], marker="o", markersize=2.5, color="#222222",
+                    linestyle="none", gid="city")  # fmt: skip
+        label = ax.annotate(
+            text,
+            (point.x, point.y),
+            xytext=(4, 0) if small else (0, 0),
+            textcoords="offset points",
+            ha="left" if small else "center",
+            va="center",
+            fontsize=fontsize,
+            color="#222222",
+            path_effects=HALO,
+        )
+        labels.append(label)
+    separate_labels(labels)
 
 
 def _note(ax: Axes, text: str, *, y: float = -0.02, width: int = 110) -> None:
@@ -245,8 +306,10 @@ def _kz_choropleth(
         )
         localise_axes(colour_bar, lang)  # "10 000", not "10000" (kk, ru)
         shared = data.loc[data["shared_value"]]
+        note_y = -0.24
         if len(shared):
             shared.plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="////", linewidth=0.6)
+            # under the colour bar's label, not over the map
             ax.legend(
                 handles=[
                     Patch(
@@ -256,15 +319,15 @@ def _kz_choropleth(
                         label=tr("maps.kz_shared_value"),
                     )
                 ],
-                loc="lower left",
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.22),
                 fontsize=7,
                 frameon=False,
             )
-        names = data[f"name_{lang}"]
-        for point, name in zip(data.geometry.representative_point(), names, strict=True):
-            ax.annotate(name, (point.x, point.y), ha="center", fontsize=5.5, color="#222222")
+            note_y = -0.31
+        _area_labels(ax, data, [wrap(n, 14) for n in data[f"name_{lang}"]], fontsize=6.5)
         _title(ax, title)
-        _note(ax, note, y=-0.24)
+        _note(ax, note, y=note_y)
     return ax
 
 
@@ -295,21 +358,26 @@ def ew_pcc_map(
         category (``pcc``, ``mayor``, ``none``).
     """
     tr = Translator(lang)
-    ax = _axes(ax, (5.5, 6.0))
+    ax = _axes(ax, (7.5, 6.0))
     with _one_draw(ax):
         data = join_on_codes(areas, holders, "pfa_code")
         years = sorted(set(holders["year"]))
         handles = _fill_categories(ax, data, "holder", HOLDER_COLOURS, tr, "maps.holder_")
+        # beside the map (England and Wales are tall): the legend, then London enlarged
+        for handle in handles:
+            handle.set_label(wrap(handle.get_label(), 30))
         ax.legend(
             handles=handles,
-            title=tr("maps.ew_legend"),
+            title=wrap(tr("maps.ew_legend"), 30),
             loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
             fontsize=7,
             title_fontsize=7,
             frameon=False,
+            alignment="left",
         )
         london = data.loc[data["code"].isin(["E23000001", "E23000034"])]
-        inset = ax.inset_axes((0.72, 0.0, 0.28, 0.26))
+        inset = ax.inset_axes((1.04, 0.08, 0.4, 0.32))
         for holder, colour in HOLDER_COLOURS.items():
             part = london.loc[london["holder"] == holder]
             if len(part):
@@ -364,8 +432,9 @@ def de_commissioner_map(
         data = join_on_codes(laender, offices, "code")
         handles = _fill_categories(ax, data, "kind", DE_COLOURS, tr, "maps.de_kind_")
         dated = data.loc[data["year"].notna()]
-        for point, year in zip(dated.geometry.representative_point(), dated["year"], strict=True):
-            ax.annotate(str(int(year)), (point.x, point.y), ha="center", va="center", fontsize=7)
+        _area_labels(
+            ax, dated, [str(int(year)) for year in dated["year"]], fontsize=7, total=data.area.sum()
+        )
         ax.legend(
             handles=handles,
             title=tr("maps.de_legend"),

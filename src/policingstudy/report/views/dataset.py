@@ -12,11 +12,13 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.i18n.format import date
 from policingstudy.i18n.scripts import ORIGINAL_LANGS, guess_lang
+from policingstudy.report import layout
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import JURISDICTION_COLOURS, localise_axes
 from policingstudy.report.tables import (
@@ -29,15 +31,19 @@ from policingstudy.report.tables import (
 )
 
 STATUS_ORDER = ("coded", "unknown", "not_applicable")
-ELLIPSIS = "\u2026"
+UNIT_LABEL_WIDTH = 55
+"""Characters per line of a unit's name beside a heatmap's row (wrapped between words)."""
+TIMELINE_LABEL_WIDTH = 70
+"""Characters per line of a unit's name beside a timeline's row."""
+INDICATOR_LABEL_WIDTH = 30
+"""Characters per line of an indicator's name under a heatmap column."""
+UNKNOWN_GREY = "#d9d9d9"
+EARLY_SPAN = 20
+"""Years of early events from which a timeline's axis is compressed before the cut."""
+EARLY_SHARE = 0.15
+"""Share of a compressed timeline's width given to the years before the cut."""
 # survey field primary_role (spelling as in the survey, "Adjuticative" sic) -> maps.us_role_*
 SURVEY_ROLES = {"adjuticative": "adjudicative"}
-
-
-def shorten(text: object, width: int) -> str:
-    """``text`` cut to ``width`` characters, with an ellipsis when cut (figure tick labels)."""
-    value = "" if is_missing(text) else str(text)
-    return value if len(value) <= width else value[: width - 1].rstrip() + ELLIPSIS
 
 
 def _labels(frame: pd.DataFrame | None, id_column: str, lang: Lang) -> dict[str, str]:
@@ -125,7 +131,10 @@ def heatmap(
     lang: Lang,
     ax: Axes | None = None,
 ) -> Axes:
-    """Heatmap of units (rows) × indicators (columns); grey = unknown, hatched = not applicable.
+    """Heatmap of units (rows) × indicators (columns); grey = unknown, × = not applicable.
+
+    Rows are named by the units' full names and columns by the indicators' numbers and names,
+    wrapped between words; a new figure is as tall as its wrapped row labels need.
 
     Returns
     -------
@@ -138,11 +147,19 @@ def heatmap(
     status = codings.pivot_table(
         index="unit_id", columns="indicator_id", values="status", aggfunc="first"
     ).reindex(index=unit_ids, columns=ind_ids)
+    names = units.set_index("unit_id")[f"name_{lang}"].reindex(unit_ids)
+    rows = layout.wrap_all(("" if is_missing(n) else n for n in names), UNIT_LABEL_WIDTH)
+    labels = _labels(indicators, "indicator_id", lang)
+    columns = [
+        layout.wrap(f"{i[-2:]} {labels.get(i, '')}".strip(), INDICATOR_LABEL_WIDTH) for i in ind_ids
+    ]
     if ax is None:
-        _, ax = plt.subplots(figsize=(11, 0.28 * len(unit_ids) + 4))
+        column_block = max((layout.text_width(c, 6.5) for c in columns), default=1.0)
+        height = layout.row_pitch(rows, 7) * len(rows) + column_block + 1.2
+        _, ax = plt.subplots(figsize=(11, max(height, 3.5)))
     # level 0 is a visible pale blue, not the page's white; grey stays for unknown
     cmap = ListedColormap(["#deebf7", "#9ecae1", "#4292c6", "#08306b"])
-    cmap.set_bad("#d9d9d9")
+    cmap.set_bad(UNKNOWN_GREY)
     image = ax.imshow(
         values.to_numpy(),
         cmap=cmap,
@@ -152,42 +169,84 @@ def heatmap(
     )
     na = np.argwhere(status.to_numpy() == "not_applicable")
     if len(na):
-        ax.scatter(
-            na[:, 1],
-            na[:, 0],
-            marker="x",
-            s=12,
-            color="#737373",
-            linewidths=0.6,
-            label=t("dataset.legend_na", lang),
-        )
-    names = units.set_index("unit_id")[f"name_{lang}"].reindex(unit_ids)
-    ax.set_yticks(range(len(unit_ids)), [shorten(n, 48) for n in names], fontsize=7)
-    labels = _labels(indicators, "indicator_id", lang)
-    ax.set_xticks(
-        range(len(ind_ids)),
-        [f"{i[-2:]} {shorten(labels.get(i, ''), 32)}".strip() for i in ind_ids],
-        rotation=90,
-        fontsize=6.5,
-    )
+        ax.scatter(na[:, 1], na[:, 0], marker="x", s=12, color="#737373", linewidths=0.6)
+    ax.set_yticks(range(len(unit_ids)), rows, fontsize=7)
+    ax.set_xticks(range(len(ind_ids)), columns, rotation=90, fontsize=6.5)
     ax.grid(False)
-    ax.set_title(t("dataset.heatmap_title", lang))
-    colorbar = ax.figure.colorbar(image, ax=ax, ticks=[0, 1, 2, 3], fraction=0.03)
-    colorbar.set_label(t("dataset.heatmap_scale", lang))
+    layout.set_title(ax, t("dataset.heatmap_title", lang))
+    colorbar = ax.figure.colorbar(
+        image, ax=ax, ticks=[0, 1, 2, 3], fraction=0.03, shrink=0.5, anchor=(0.0, 1.0)
+    )
+    colorbar.set_label(layout.wrap(t("dataset.heatmap_scale", lang), 24), fontsize=8)
     localise_axes(colorbar.ax, lang)
+    # the two non-values under the colour bar, beside the map: nothing of the data is covered
+    keys: list[Artist] = [
+        Patch(facecolor=UNKNOWN_GREY, edgecolor="#999999", label=t("dataset.status_unknown", lang))
+    ]
     if len(na):
-        # right of the map, above the colour bar: below the axes it would cover the tick labels
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+        keys.append(
+            Line2D([], [], linestyle="", marker="x", color="#737373", markersize=5,
+                   label=t("dataset.legend_na", lang))
+        )  # fmt: skip
+    colorbar.ax.legend(
+        handles=keys, loc="upper left", bbox_to_anchor=(0.0, -0.04), fontsize=7, frameon=False
+    )
     return ax
 
 
+def _year(dates: pd.Series) -> pd.Series:
+    """Decimal year of ISO dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``)."""
+    return pd.to_numeric(dates.str[:4]) + _year_fraction(dates)
+
+
+def timeline_cut(years: pd.Series | list[float]) -> int | None:
+    """The year before which a timeline's axis is compressed, or None to keep one scale.
+
+    The cut is the decade of the earliest event among the latest 90%; the axis is compressed
+    only when the earlier events would otherwise take at least :data:`EARLY_SPAN` years
+    (a single 19th-century event squeezed every other event into the last part of the axis).
+    """
+    ordered = np.sort(np.asarray(years, dtype=float))
+    ordered = ordered[np.isfinite(ordered)]
+    if len(ordered) < 2:
+        return None
+    cut = int(np.floor(np.quantile(ordered, 0.1) / 10) * 10)
+    if cut - ordered[0] < EARLY_SPAN:
+        return None
+    return cut
+
+
+def _compressed_scale(ax: Axes, low: float, cut: float, high: float, share: float) -> None:
+    """Show ``[low, cut]`` in ``share`` of the axis width and ``[cut, high]`` in the rest."""
+    factor = share / (1 - share) * (high - cut) / (cut - low)
+
+    def forward(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.where(x < cut, cut - (cut - x) * factor, x)
+
+    def inverse(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.where(x < cut, cut - (cut - x) / factor, x)
+
+    ax.set_xscale("function", functions=(forward, inverse))
+
+
 def timeline(events: pd.DataFrame, units: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> Axes:
-    """Dated events per unit (established, reformed, renamed, abolished) on a time axis."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 0.3 * max(events["unit_id"].nunique(), 3) + 1.5))
+    """Dated events per unit (established, reformed, renamed, abolished) on a time axis.
+
+    Rows carry the units' full names, wrapped between words. Markers are coloured by
+    jurisdiction (a colour key follows the event key). When a few events are much older than
+    the rest (:func:`timeline_cut`), the years before the cut are drawn on a compressed,
+    shaded part of the axis and the axis label says so.
+    """
     ev = events.merge(units[["unit_id", "jurisdiction", f"name_{lang}"]], on="unit_id")
-    ev = ev.assign(year=pd.to_numeric(ev["date"].str[:4]) + _year_fraction(ev["date"]))
-    order = ev.groupby("unit_id")["year"].min().sort_values().index.tolist()
+    ev = ev.assign(year=_year(ev["date"]))
+    order = ev.groupby("unit_id")["year"].min().sort_values(kind="stable").index.tolist()
+    names = ev.drop_duplicates("unit_id").set_index("unit_id")[f"name_{lang}"]
+    rows = layout.wrap_all((names[u] for u in order), TIMELINE_LABEL_WIDTH)
+    if ax is None:
+        height = layout.row_pitch(rows, 7) * max(len(rows), 3) + 1.6
+        _, ax = plt.subplots(figsize=(11, height))
     markers = {
         "established": "o",
         "reformed": "s",
@@ -208,16 +267,34 @@ def timeline(events: pd.DataFrame, units: pd.DataFrame, lang: Lang, ax: Axes | N
             edgecolors="black",
             linewidths=0.4,
             label=t(f"dataset.event_{event}", lang),
+            zorder=3,
         )
-    names = ev.drop_duplicates("unit_id").set_index("unit_id")[f"name_{lang}"]
-    ax.set_yticks(range(len(order)), [shorten(names[u], 45) for u in order], fontsize=7)
-    ax.set_xlabel(t("dataset.year", lang))
-    ax.set_title(t("dataset.timeline_title", lang))
+    ax.set_yticks(range(len(order)), rows, fontsize=7)
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    layout.set_title(ax, t("dataset.timeline_title", lang))
+    localise_axes(ax, lang, x="year")
+    cut = timeline_cut(ev["year"]) if len(ev) else None
+    if cut is None:
+        ax.set_xlabel(t("dataset.year", lang))
+    else:
+        low = float(np.floor(ev["year"].min() / 10) * 10)
+        high = float(ev["year"].max()) + 1
+        _compressed_scale(ax, low, cut, high, EARLY_SHARE)
+        ax.set_xlim(low, high)
+        ax.axvspan(low, cut, color="#eeeeee", zorder=0, linewidth=0)
+        early = [low]  # the compressed part is narrow: its first year and the cut only
+        late = [
+            y
+            for y in MaxNLocator(nbins=7, integer=True, steps=[1, 2, 5, 10]).tick_values(cut, high)
+            if cut <= y <= high
+        ]
+        ax.set_xticks(sorted(set(early + [float(cut)] + late)))
+        ax.set_xlabel(t("dataset.year_compressed", lang, year=cut))
     # the markers' colours belong to jurisdictions: grey event markers, then a colour key
     handles: list[Artist] = [
         Line2D([], [], linestyle="", marker=m, color="#bbbbbb", markeredgecolor="black", label=lb)
         for m, lb in (
-            (marker, t(f"dataset.event_{event}", lang))
+            (marker, layout.wrap(t(f"dataset.event_{event}", lang), 24))
             for event, marker in markers.items()
             if (ev["event"] == event).any()
         )
@@ -229,8 +306,7 @@ def timeline(events: pd.DataFrame, units: pd.DataFrame, lang: Lang, ax: Axes | N
         )
         for j in sorted(ev["jurisdiction"].unique())
     ]
-    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    localise_axes(ax, lang, x="year")
+    layout.legend_outside(ax, handles=handles, where="right")
     return ax
 
 
@@ -545,9 +621,12 @@ def survey_key(survey: pd.DataFrame) -> str:
 
 
 def survey_decades(survey: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> Axes:
-    """Bar chart of the survey's agencies by decade of establishment and primary role."""
+    """Bar chart of the survey's agencies by decade of establishment and primary role.
+
+    The legend of roles stands beside the bars.
+    """
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.5))
+        _, ax = plt.subplots(figsize=(9, 3.5))
     known = survey.dropna(subset=["established_year"])
     decade = (known["established_year"].astype(int) // 10) * 10
     roles = known["primary_role"].map(_survey_role)
@@ -569,8 +648,8 @@ def survey_decades(survey: pd.DataFrame, lang: Lang, ax: Axes | None = None) -> 
         bottom += table[role].to_numpy()
     ax.set_xlabel(t("dataset.survey_xlabel", lang))
     ax.set_ylabel(t("dataset.survey_ylabel", lang))
-    ax.set_title(t("dataset.survey_title", lang))
-    ax.legend(fontsize=7, ncols=2)
+    layout.set_title(ax, t("dataset.survey_title", lang))
+    layout.legend_outside(ax, where="right")
     localise_axes(ax, lang, y="integer")
     return ax
 

@@ -16,7 +16,10 @@ from matplotlib.axes import Axes
 
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
+from policingstudy.i18n.format import number
+from policingstudy.report.layout import fit_xticklabels, legend_outside, set_title, wrap
 from policingstudy.report.numbers import Numbers
+from policingstudy.report.style import localise_axes
 from policingstudy.report.tables import NO_LANGUAGE, localise, original
 from policingstudy.studies.evidence import (
     ESTIMATE_COLUMNS,
@@ -168,10 +171,11 @@ def pre_adoption_plot(evidence: PanelEvidence, lang: Lang, ax: Axes | None = Non
     )
     ax.axvline(-0.5, color="grey", linestyle=":", linewidth=0.8)
     ax.set_xlabel(t("evidence.event_time", lang))
-    ax.set_ylabel(t(f"evidence.outcome_{evidence.rate}", lang))
-    ax.set_title(t(f"evidence.pre_title_{evidence.panel}", lang))
+    ax.set_ylabel(wrap(t(f"evidence.outcome_{evidence.rate}", lang), 32))
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7)
+    legend_outside(ax, where="below", ncols=2)
+    localise_axes(ax, lang, x="integer")
+    set_title(ax, t(f"evidence.pre_title_{evidence.panel}", lang))
     return ax
 
 
@@ -195,9 +199,10 @@ def event_study_plot(evidence: PanelEvidence, lang: Lang, ax: Axes | None = None
     ax.axhline(0, color="black", linewidth=0.6)
     ax.axvline(-0.5, color="grey", linestyle="--", linewidth=0.6)
     ax.set_xlabel(t("evidence.event_time", lang))
-    ax.set_ylabel(t(f"evidence.outcome_{evidence.rate}", lang))
-    ax.set_title(t(f"evidence.es_title_{evidence.panel}", lang))
-    ax.legend(fontsize=7)
+    ax.set_ylabel(wrap(t(f"evidence.outcome_{evidence.rate}", lang), 32))
+    legend_outside(ax, where="below", ncols=2)
+    localise_axes(ax, lang, x="integer")
+    set_title(ax, t(f"evidence.es_title_{evidence.panel}", lang))
     return ax
 
 
@@ -207,15 +212,20 @@ def honest_plot(evidence: PanelEvidence, lang: Lang, ax: Axes | None = None) -> 
         _, ax = plt.subplots(figsize=(7, 3.5))
     rows = evidence.honest[evidence.honest["restriction"] == "relative_magnitudes"]
     labels = [
-        t("evidence.exact_parallel", lang) if not np.isfinite(m) else f"{m:g}" for m in rows["mbar"]
+        t("evidence.exact_parallel", lang)
+        if not np.isfinite(m)
+        else number(m, lang, digits=len(f"{m:g}".partition(".")[2]))
+        for m in rows["mbar"]
     ]
     x = np.arange(len(rows))
     ax.vlines(x, rows["lb"], rows["ub"], color=_COLOURS["twfe"], linewidth=3)
     ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_xticks(x, labels)
-    ax.set_xlabel(t("evidence.mbar_axis", lang))
-    ax.set_ylabel(t(f"evidence.outcome_{evidence.rate}", lang))
-    ax.set_title(t(f"evidence.honest_title_{evidence.panel}", lang))
+    ax.set_xlim(-0.5, len(rows) - 0.5)
+    ax.set_xlabel(wrap(t("evidence.mbar_axis", lang), 70))
+    ax.set_ylabel(wrap(t(f"evidence.outcome_{evidence.rate}", lang), 32))
+    localise_axes(ax, lang, x="keep")
+    fit_xticklabels(ax, x, labels, fontsize=9)
+    set_title(ax, t(f"evidence.honest_title_{evidence.panel}", lang))
     return ax
 
 
@@ -241,9 +251,10 @@ def synth_plot(ew: EwEvidence, lang: Lang, ax: Axes | None = None) -> Axes:
     ax.axvline(ew.synth.treatment_time - 0.5, color="black", linestyle=":", linewidth=0.8)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("evidence_ew.financial_year_start", lang))
-    ax.set_ylabel(t("evidence.outcome_deaths_per_100k", lang))
-    ax.set_title(t("evidence_ew.synth_title", lang))
-    ax.legend(fontsize=7)
+    ax.set_ylabel(wrap(t("evidence.outcome_deaths_per_100k", lang), 32))
+    legend_outside(ax, where="below", ncols=2)
+    localise_axes(ax, lang, x="year")
+    set_title(ax, t("evidence_ew.synth_title", lang))
     return ax
 
 

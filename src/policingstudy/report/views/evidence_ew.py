@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.i18n.format import date
+from policingstudy.report.layout import legend_outside, set_title, wrap, wrap_all
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import localise_axes
 from policingstudy.report.tables import localise
@@ -83,10 +84,11 @@ def ew_deaths_plot(
     ax.set_xticks(ticks, labels)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("evidence_ew.financial_year", lang))
-    ax.set_ylabel(t("evidence_ew.deaths", lang))
-    ax.set_title(t("evidence_ew.deaths_title", lang))
-    ax.legend(fontsize=7, loc="upper left")
+    ax.set_ylabel(wrap(t("evidence_ew.deaths", lang), 40))
+    handles, texts = ax.get_legend_handles_labels()
+    legend_outside(ax, where="below", ncols=2, handles=handles, labels=wrap_all(texts, 45))
     localise_axes(ax, lang, x="keep", y="integer")
+    set_title(ax, t("evidence_ew.deaths_title", lang))
     return ax
 
 
@@ -144,10 +146,10 @@ def wgi_plot(
                 ha="right",
                 color="#1b6ca8",
             )
-    ax.set_title(t(f"evidence_ew.wgi_{indicator}", lang), fontsize=9)
     ax.set_xlabel(t("evidence_ew.year", lang))
-    ax.set_ylabel(t("evidence_ew.wgi_estimate", lang))
+    ax.set_ylabel(wrap(t("evidence_ew.wgi_estimate", lang), 28))
     localise_axes(ax, lang, x="year")
+    set_title(ax, t(f"evidence_ew.wgi_{indicator}", lang), fontsize=9)
     return ax
 
 
@@ -159,15 +161,27 @@ def wgi_figure(
     indicators: tuple[str, ...] = FOCUS_INDICATORS,
     axes: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Draw :func:`wgi_plot` for each indicator on a grid; return the array of Axes."""
+    """Draw :func:`wgi_plot` for each indicator on a grid; return the array of Axes.
+
+    One legend of the countries stands under the grid, where it covers no line.
+    """
     if axes is None:
         n_rows = (len(indicators) + 1) // 2
-        fig, axes = plt.subplots(n_rows, 2, figsize=(10, 3.6 * n_rows), sharex=True)
+        fig, axes = plt.subplots(
+            n_rows, 2, figsize=(10, 3.6 * n_rows + 0.5), sharex=True, layout="constrained"
+        )
         fig.suptitle(t("evidence_ew.wgi_title", lang))
     flat = np.ravel(axes)
     for indicator, ax in zip(indicators, flat, strict=False):
         wgi_plot(panel, indicator, lang, events=events, ax=ax)
-    flat[0].legend(fontsize=7, loc="lower right")
+    for ax in flat[len(indicators) :]:
+        ax.set_visible(False)
+    for ax in flat[: max(len(indicators) - 2, 0)]:
+        ax.set_xlabel("")  # the year axis is named once, under the bottom row
+    handles, labels = flat[0].get_legend_handles_labels()
+    flat[0].get_figure(root=True).legend(
+        handles, labels, loc="outside lower center", ncols=len(labels), fontsize=7, frameon=False
+    )
     return axes
 
 

@@ -13,6 +13,13 @@ from matplotlib.axes import Axes
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.i18n.format import number
+from policingstudy.report.layout import (
+    fit_xticklabels,
+    legend_outside,
+    set_title,
+    wrap,
+    wrap_all,
+)
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import JURISDICTION_COLOURS, localise_axes
 from policingstudy.report.tables import localise, publish_table, with_locale
@@ -356,8 +363,9 @@ def specification_curve(a: ComparisonAnalysis, lang: Lang, ax: Axes | None = Non
     ax.set_ylim(0, 100)
     ax.set_ylabel(t("index.axis_index", lang))
     ax.set_xticks([])
-    ax.legend(fontsize=7, loc="upper left", ncol=5)
-    ax.set_title(t("index.curve_title", lang))
+    legend_outside(ax, where="right", handles=ax.get_legend_handles_labels()[0],
+                   labels=wrap_all(ax.get_legend_handles_labels()[1], 24))  # fmt: skip
+    set_title(ax, t("index.curve_title", lang))
     choices = ax.inset_axes((0.0, -0.62, 1.0, 0.58), sharex=ax)
     info = table.drop_duplicates("construction").set_index("construction").loc[order]
     rows: list[tuple[str, str]] = []
@@ -369,6 +377,21 @@ def specification_curve(a: ComparisonAnalysis, lang: Lang, ax: Axes | None = Non
         choices.scatter(hit, np.full(len(hit), r), s=4, marker="s", color="#444444")
     choices.set_yticks(range(len(rows)), [factor_label(f, lv, lang) for f, lv in rows], fontsize=6)
     choices.set_ylim(len(rows) - 0.5, -0.5)
+    # each factor's levels form a group: a rule between groups, the factor's name on the right
+    factors = [f for f, _ in rows]
+    groups = list(dict.fromkeys(factors))
+    starts = [factors.index(f) for f in groups]
+    ends = [len(factors) - factors[::-1].index(f) - 1 for f in groups]
+    for start in starts[1:]:
+        choices.axhline(start - 0.5, color="#999999", linewidth=0.6)
+    names = choices.secondary_yaxis("right")
+    names.set_yticks(
+        [(a + b) / 2 for a, b in zip(starts, ends, strict=True)],
+        [wrap(t(f"index.factor_{f}", lang), 16) for f in groups],
+        fontsize=6.5,
+    )
+    names.tick_params(length=0)
+    names.spines["right"].set_visible(False)
     choices.set_xlabel(t("index.axis_constructions", lang))
     choices.tick_params(axis="x", labelbottom=False, bottom=False)
     localise_axes(ax, lang, x="keep")
@@ -394,9 +417,12 @@ def sobol_bar(a: ComparisonAnalysis, lang: Lang, ax: Axes | None = None) -> Axes
             capsize=2,
             label=t(f"index.factor_{f}", lang),
         )
-    ax.set_xticks(x + width * (len(factors) - 1) / 2, [system_label(m, lang) for m in models])
-    ax.set_ylabel(t("index.axis_sobol", lang))
-    ax.legend(fontsize=7, ncol=3)
+    ax.set_xticks(
+        x + width * (len(factors) - 1) / 2, wrap_all((system_label(m, lang) for m in models), 20)
+    )
+    ax.set_ylabel(wrap(t("index.axis_sobol", lang), 30))
+    ax.set_ylim(bottom=0)
+    legend_outside(ax, where="right")
     localise_axes(ax, lang)
     return ax
 
@@ -430,8 +456,9 @@ def panel_chart(panel: Panel, lang: Lang, ax: Axes | None = None) -> Axes:
     ax.set_ylim(0, 100)
     ax.set_ylabel(t("index.axis_index", lang))
     ax.set_xlabel(t("index.axis_year", lang))
-    ax.legend(fontsize=7, ncol=4, loc="lower center")
-    ax.set_title(t("index.panel_title", lang))
+    handles, labels = ax.get_legend_handles_labels()
+    legend_outside(ax, where="right", handles=handles, labels=wrap_all(labels, 24))
+    set_title(ax, t("index.panel_title", lang))
     localise_axes(ax, lang, x="year")
     return ax
 
@@ -443,7 +470,7 @@ def dimension_profiles(
     labels = dimension_labels(dimensions, lang)
     dims = list(a.nominal.columns[:-1])
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
+        _, ax = plt.subplots(figsize=(10, 4.2))
     x = np.arange(len(dims))
     for system in SYSTEMS:
         ax.plot(
@@ -455,12 +482,13 @@ def dimension_profiles(
             label=system_label(system, lang),
             gid=f"system:{system}",
         )
-    ax.set_xticks(x, [labels.get(d, d) for d in dims], rotation=30, ha="right", fontsize=7)
     ax.set_ylim(0, 100)
     ax.set_ylabel(t("index.axis_score", lang))
-    ax.set_title(t("index.profiles_title", lang))
-    ax.legend(fontsize=7, loc="lower left")
+    handles, legend_labels = ax.get_legend_handles_labels()
+    legend_outside(ax, where="right", handles=handles, labels=wrap_all(legend_labels, 24))
     localise_axes(ax, lang)
+    fit_xticklabels(ax, x, [labels.get(d, d) for d in dims])
+    set_title(ax, t("index.profiles_title", lang))
     return ax
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
+from typing import Any, cast
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,8 +13,9 @@ from matplotlib.axes import Axes
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.i18n.format import number
+from policingstudy.report.layout import legend_outside, row_pitch, set_title, wrap, wrap_all
 from policingstudy.report.numbers import Numbers
-from policingstudy.report.style import JURISDICTION_COLOURS
+from policingstudy.report.style import JURISDICTION_COLOURS, localise_axes
 from policingstudy.report.tables import localise, with_locale
 from policingstudy.studies import practice as sp
 
@@ -438,9 +439,17 @@ def kz_trust_table(figures: pd.DataFrame, sources: pd.DataFrame, lang: Lang) -> 
 
 
 def design_practice_plot(
-    table: pd.DataFrame, dimension: str, lang: Lang, *, ax: Axes | None = None
+    table: pd.DataFrame,
+    dimension: str,
+    lang: Lang,
+    *,
+    ax: Axes | None = None,
+    legend: bool = True,
 ) -> Axes:
     """The four systems: design index (x) against practice index (y), 5-95% intervals both ways.
+
+    Systems are told apart by colour, named in a legend (not by labels beside the points,
+    which run into each other when two systems lie close).
 
     Parameters
     ----------
@@ -452,6 +461,9 @@ def design_practice_plot(
         Language of the labels.
     ax
         Axes to draw on (a new figure if None).
+    legend
+        Draw the legend of systems (under the figure when ``ax`` is its only axes); pass
+        False when a figure of several panels draws one legend.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
@@ -468,17 +480,14 @@ def design_practice_plot(
             markeredgecolor="#333333",
             capsize=3,
             gid=f"system:{row.system}",
+            label=_tr(f"system_{SYSTEM_KEYS[str(row.system)]}", lang),
         )
-        ax.annotate(
-            _tr(f"system_{SYSTEM_KEYS[str(row.system)]}", lang),
-            (x, y),
-            textcoords="offset points",
-            xytext=(6, 4),
-            fontsize=7,
-        )
-    ax.set_xlabel(_tr("axis_design", lang))
-    ax.set_ylabel(_tr(f"axis_practice_{dimension}", lang))
-    ax.set_title(_tr(f"dim_{dimension}", lang), fontsize=9)
+    ax.set_xlabel(wrap(_tr("axis_design", lang), 40))
+    ax.set_ylabel(wrap(_tr(f"axis_practice_{dimension}", lang), 36))
+    localise_axes(ax, lang)
+    if legend:
+        legend_outside(ax, where="below", ncols=4)
+    set_title(ax, _tr(f"dim_{dimension}", lang), fontsize=9)
     return ax
 
 
@@ -489,13 +498,16 @@ def design_practice_figure(
     n = len(tables)
     cols = 2
     rows = (n + 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 3.8 * rows))
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 3.8 * rows + 0.4), layout="constrained")
     fig.suptitle(_tr("map_title", lang, year=year))
     flat = np.ravel(axes)
     for (dim, table), ax in zip(tables.items(), flat, strict=False):
-        design_practice_plot(table, dim, lang, ax=ax)
+        design_practice_plot(table, dim, lang, ax=ax, legend=False)
     for ax in flat[n:]:
         ax.set_visible(False)
+    handles, labels = flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=8,
+               frameon=False)  # fmt: skip
     return axes
 
 
@@ -506,6 +518,7 @@ def peer_plot(
     *,
     events: pd.DataFrame | None = None,
     ax: Axes | None = None,
+    legend: bool = True,
 ) -> Axes:
     """One dimension over time: Kazakhstan with its interval, the models, post-Soviet peers.
 
@@ -521,6 +534,9 @@ def peer_plot(
         Kazakh reform events (vertical dotted lines at their years).
     ax
         Axes to draw on (a new figure if None).
+    legend
+        Draw the legend of lines (under the figure when ``ax`` is its only axes); pass False
+        when a figure of several panels draws one legend (:func:`peer_figure`).
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
@@ -557,9 +573,12 @@ def peer_plot(
         for year in sorted(set(events["year"])):
             ax.axvline(year, color=COUNTRY_COLOURS[sp.KAZ], linestyle=":", linewidth=0.8)
     ax.set_ylim(0, 1)
-    ax.set_title(_tr(f"dim_{dimension}", lang), fontsize=9)
     ax.set_xlabel(_tr("col_year", lang))
-    ax.set_ylabel(_tr("axis_score", lang))
+    ax.set_ylabel(wrap(_tr("axis_score", lang), 36))
+    localise_axes(ax, lang, x="year")
+    if legend:
+        legend_outside(ax, where="below", ncols=4)
+    set_title(ax, _tr(f"dim_{dimension}", lang), fontsize=9)
     return ax
 
 
@@ -567,19 +586,29 @@ def peer_figure(
     index: sp.PracticeIndex, lang: Lang, *, events: pd.DataFrame | None = None
 ) -> np.ndarray:
     """Integrity and accountability over time, side by side, with one legend."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True, layout="constrained")
     fig.suptitle(_tr("peers_title", lang))
     for dim, ax in zip(("integrity", "accountability"), axes, strict=True):
-        peer_plot(sp.peer_panel(index, dim), dim, lang, events=events, ax=ax)
+        peer_plot(sp.peer_panel(index, dim), dim, lang, events=events, ax=ax, legend=False)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=5, fontsize=7, frameon=False)
     return axes
 
 
 def trust_plot(
-    values: pd.DataFrame, source_id: str, measure: str, lang: Lang, *, ax: Axes | None = None
+    values: pd.DataFrame,
+    source_id: str,
+    measure: str,
+    lang: Lang,
+    *,
+    ax: Axes | None = None,
+    legend: bool = True,
 ) -> Axes:
     """Every country's survey mean on its own scale, sorted, named countries highlighted.
+
+    Kazakhstan, the models and the post-Soviet peers are coloured; Kazakhstan, the models,
+    Georgia and Ukraine are named in a legend (under the figure when ``ax`` is its only axes;
+    :func:`trust_figure` draws one for its three panels).
 
     Parameters
     ----------
@@ -591,6 +620,8 @@ def trust_plot(
         Language of the labels.
     ax
         Axes to draw on (a new figure if None).
+    legend
+        Draw the legend of named countries.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
@@ -601,23 +632,31 @@ def trust_plot(
     for i, row in rows.iterrows():
         if row["iso3"] not in named:
             continue
-        colour = COUNTRY_COLOURS.get(row["iso3"], "#555555")
-        ax.scatter([i], [row["value"]], s=26 if row["iso3"] == sp.KAZ else 14, color=colour,
-                   zorder=3, gid=f"country:{row['iso3']}")  # fmt: skip
-        if row["iso3"] in COUNTRY_COLOURS:  # name Kazakhstan, the models, Georgia, Ukraine
-            ax.annotate(row["iso3"], (i, row["value"]), textcoords="offset points",
-                        xytext=(-14, 6), fontsize=6.5, color=colour)  # fmt: skip
+        code = str(row["iso3"])
+        colour = COUNTRY_COLOURS.get(code, "#555555")
+        # Kazakhstan, the models, Georgia and Ukraine are named in the legend
+        name = _tr(f"country_{code}", lang) if code in COUNTRY_COLOURS else "_nolegend_"
+        peer = code not in (sp.KAZ, *sp.MODEL_COUNTRIES)  # Georgia, Ukraine: diamonds
+        ax.scatter([cast(int, i)], [row["value"]], s=26 if code == sp.KAZ else 14, color=colour,
+                   zorder=3,
+                   marker="D" if peer and code in COUNTRY_COLOURS else "o",
+                   edgecolors="black" if code == sp.KAZ else "none", linewidths=0.5,
+                   gid=f"country:{code}", label=name)  # fmt: skip
+    ax.scatter([], [], s=14, color="#555555", label=_tr("label_post_soviet", lang))
     year = int(rows["year"].iloc[0]) if len(rows) else 0
-    ax.set_title(textwrap.fill(_tr(f"trust_title_{measure}", lang, year=year), 45), fontsize=8)
     ax.set_xlabel(_tr("axis_countries_sorted", lang, n=len(rows)))
-    ax.set_ylabel(_tr(f"axis_{measure}", lang))
+    ax.set_ylabel(wrap(_tr(f"axis_{measure}", lang), 30))
     ax.set_xticks([])
+    localise_axes(ax, lang)
+    if legend:
+        legend_outside(ax, where="below", ncols=4)
+    set_title(ax, _tr(f"trust_title_{measure}", lang, year=year), fontsize=8)
     return ax
 
 
 def trust_figure(values: pd.DataFrame, lang: Lang) -> np.ndarray:
     """WVS (2020 reference year), ESS (2020) and EU-SILC (2013) trust in the police."""
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
+    fig, axes = plt.subplots(1, 3, figsize=(11, 4.0), layout="constrained")
     fig.suptitle(_tr("trust_figure_title", lang))
     for (sid, measure), ax in zip(
         (("qog_std_cs_jan24", "wvs_confpol"), ("qog_std_cs_jan24", "ess_trpolice"),
@@ -625,7 +664,17 @@ def trust_figure(values: pd.DataFrame, lang: Lang) -> np.ndarray:
         axes,
         strict=True,
     ):  # fmt: skip
-        trust_plot(values, sid, measure, lang, ax=ax)
+        trust_plot(values, sid, measure, lang, ax=ax, legend=False)
+    # one legend of every named country, whichever panels show it
+    entries: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    order = [_tr(f"country_{code}", lang) for code in COUNTRY_COLOURS]
+    order.append(_tr("label_post_soviet", lang))  # Kazakhstan first, the grey peers last
+    entries = {label: entries[label] for label in order if label in entries}
+    fig.legend(list(entries.values()), list(entries), loc="outside lower center",
+               ncols=len(entries), fontsize=7, frameon=False)  # fmt: skip
     return axes
 
 
@@ -633,7 +682,14 @@ def problems_plot(positions: pd.DataFrame, lang: Lang, *, ax: Axes | None = None
     """Kazakhstan's percentile among all countries on each problem measure (100 = best)."""
     rows = positions[np.isfinite(positions["percentile"])].reset_index(drop=True)
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
+        texts = wrap_all(
+            (f"{p} · {_tr(MEASURE_KEYS[(s, m)], lang)} ({y})" for p, s, m, y in zip(
+                rows["problem_id"], rows["source_id"], rows["measure"], rows["year"],
+                strict=True)),
+            60,
+        )  # fmt: skip
+        height = max(row_pitch(texts, 7, gap=0.8) * len(rows), 0.35 * len(rows)) + 1.2
+        _, ax = plt.subplots(figsize=(7, height))
     labels = [
         f"{p} · {_tr(MEASURE_KEYS[(s, m)], lang)} ({y})"
         for p, s, m, y in zip(rows["problem_id"], rows["source_id"], rows["measure"],
@@ -643,9 +699,10 @@ def problems_plot(positions: pd.DataFrame, lang: Lang, *, ax: Axes | None = None
     y = np.arange(len(rows))[::-1]
     ax.barh(y, rows["percentile"], color=[colours.get(p, "#777777") for p in rows["problem_id"]])
     ax.axvline(50, color="#555555", linestyle=":", linewidth=0.8)
-    ax.set_yticks(y, [textwrap.fill(s, 60) for s in labels], fontsize=7)
+    ax.set_yticks(y, wrap_all(labels, 60), fontsize=7)
     ax.set_xlim(0, 100)
     ax.set_xlabel(_tr("axis_percentile", lang))
-    ax.set_title(_tr("problems_title", lang))
     ax.grid(axis="y", visible=False)
+    localise_axes(ax, lang, x="integer")
+    set_title(ax, _tr("problems_title", lang))
     return ax

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.i18n.format import number
+from policingstudy.report.layout import row_pitch, set_title, wrap_all
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import localise_axes
 from policingstudy.report.tables import localise, publish_table, with_locale
@@ -193,23 +194,28 @@ def contribution_table(a: ScenarioAnalysis, indicators: pd.DataFrame, lang: Lang
 
 
 def change_chart(a: ScenarioAnalysis, lang: Lang, ax: Axes | None = None) -> Axes:
-    """Change of Kazakhstan's index against the baseline in every construction, per scenario."""
+    """Change of Kazakhstan's index against the baseline in every construction, per scenario.
+
+    Scenario names are wrapped between words; a new figure is as tall as they need.
+    """
     g = a.grid.pivot(index="construction", columns="scenario", values="index")
     ids = [s.id for s in a.scenarios]
     delta = g[ids].sub(g[BASELINE], axis=0)
+    labels = wrap_all((scenario_label(a, i, lang) for i in ids), 36)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.5 * len(ids) + 1.4))
+        height = max(row_pitch(labels, 8, gap=1.2) * len(ids), 0.5 * len(ids)) + 1.4
+        _, ax = plt.subplots(figsize=(8, height))
     for y, sid in enumerate(ids):
         values = delta[sid].dropna().to_numpy(dtype=float)
         jitter = (np.arange(len(values)) % 7 - 3) * 0.04
         ax.scatter(values, y + jitter, s=8, alpha=0.6, color="#1f77b4", gid=f"scenario:{sid}")
         ax.plot([np.median(values)] * 2, [y - 0.3, y + 0.3], color="black", linewidth=1.5)
     ax.axvline(0, color="grey", linestyle="--", linewidth=1)
-    ax.set_yticks(range(len(ids)), [scenario_label(a, i, lang) for i in ids], fontsize=7)
+    ax.set_yticks(range(len(ids)), labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(t("scenarios.axis_change", lang))
-    ax.set_title(t("scenarios.chart_title", lang))
     localise_axes(ax, lang)
+    set_title(ax, t("scenarios.chart_title", lang))
     return ax
 
 
