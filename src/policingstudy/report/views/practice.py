@@ -13,10 +13,11 @@ from matplotlib.axes import Axes
 from policingstudy.core.types import Lang
 from policingstudy.i18n import t
 from policingstudy.i18n.format import number
+from policingstudy.i18n.scripts import guess_lang
 from policingstudy.report.layout import legend_outside, row_pitch, set_title, wrap, wrap_all
 from policingstudy.report.numbers import Numbers
 from policingstudy.report.style import JURISDICTION_COLOURS, localise_axes
-from policingstudy.report.tables import localise, with_locale
+from policingstudy.report.tables import localise, original, with_locale
 from policingstudy.studies import practice as sp
 
 DIMENSION_COLOURS = {
@@ -427,8 +428,11 @@ def kz_trust_table(figures: pd.DataFrame, sources: pd.DataFrame, lang: Lang) -> 
             "reported": [said(v) for v in figures["reported"]],
             "conducted_by": [said(v) for v in figures[f"conducted_by_{lang}"]],
             "population": [said(v) for v in figures[f"population_{lang}"]],
-            "wording": [said(v) for v in figures["question_wording"]],
-            "source": [f"{cited.loc[s, 'citation']} {cited.loc[s, 'url']}"
+            # wording and citation are shown as their sources give them, marked with their language
+            "wording": [original(said(v), guess_lang(said(v)), report_lang=lang)
+                        for v in figures["question_wording"]],
+            "source": [original(f"{cited.loc[s, 'citation']} {cited.loc[s, 'url']}",
+                                guess_lang(str(cited.loc[s, "citation"])), report_lang=lang)
                        for s in figures["source_id"]],
         }
     )  # fmt: skip
