@@ -1,4 +1,4 @@
-"""The package type-checks: ``mypy`` with the project's configuration (pyproject, ``[tool.mypy]``).
+"""The package type-checks (``mypy``, pyproject's ``[tool.mypy]``) and lints clean (``ruff``).
 
 Slow (about a minute without a cache); skipped where the dev tools are not installed.
 """
@@ -27,3 +27,16 @@ def test_mypy_is_clean_on_the_package():
     )
     assert done.returncode == 0, f"mypy found errors:\n{done.stdout}{done.stderr}"
     assert "Success: no issues found" in done.stdout
+
+
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_ruff_is_clean_on_package_tests_and_notebooks(command):
+    pytest.importorskip("ruff")
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "src", "tests", "notebooks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"ruff {' '.join(command)}:\n{done.stdout}{done.stderr}"
