@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -62,11 +61,8 @@ def main_bench() -> None:
             print(f"cold full report, run {i + 1}: {colds[-1]:.1f} s", flush=True)
         cached = _timed(project, "--jobs", jobs)
         results = json.loads((project / "reports" / "run.json").read_text())
-        trivial_dir = Path(tmp) / "trivial"
-        (trivial_dir / "notebooks").mkdir(parents=True)
-        shutil.copy(ROOT / "pyproject.toml", trivial_dir / "pyproject.toml")
-        for part in ("thesis", "dataset"):
-            shutil.copytree(ROOT / "data" / "raw" / part, trivial_dir / "data" / "raw" / part)
+        # the project's raw data and a synthetic survey (its build needs no external data)
+        trivial_dir = copy_project(Path(tmp) / "trivial", notebooks=[], survey=True)
         write_notebook(trivial_dir / "notebooks" / "00_trivial.ipynb", 'lang = "en"', "x = 1")
         trivial = _timed(trivial_dir, "--lang", "en", "--jobs", "1")
     n_runs = len(results["results"])
