@@ -32,6 +32,7 @@ from policingstudy.studies.maps import MapData
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from pandas.api.typing import NAType
 
 EDGE = {"edgecolor": "white", "linewidth": 0.4}
 HALO = [patheffects.withStroke(linewidth=2, foreground="white", alpha=0.8)]
@@ -449,12 +450,12 @@ def de_commissioner_map(
     return ax
 
 
-def decade_band(year: object) -> tuple[str, str]:
+def decade_band(year: int | float | NAType | None) -> tuple[str, str]:
     """Return ``(band key, marker)`` for an establishment year (missing -> 'unknown')."""
-    if year is None or pd.isna(year):
+    if year is None or pd.isna(year):  # narrows ``year`` to int | float
         return "unknown", UNKNOWN_MARKER
     for first, last, marker in DECADE_BANDS:
-        if first <= int(year) <= last:  # type: ignore[call-overload]
+        if first <= int(year) <= last:
             return f"{first}-{last}", marker
     return "unknown", UNKNOWN_MARKER
 

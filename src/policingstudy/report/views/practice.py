@@ -127,28 +127,27 @@ def practice_numbers(
     nums.add("n_draws", n_draws)
     cov = sp.coverage(index).set_index("dimension")
     for dim in sp.ALL_DIMENSIONS:
-        row = cov.loc[dim]
         for col in ("n_countries", "n_cells", "min_per_year", "max_per_year", "n_years"):
-            nums.add(f"cov_{dim}_{col}", int(row[col]))
-        nums.add(f"cov_{dim}_first", int(row["first_year"]), year=True)
-        nums.add(f"cov_{dim}_last", int(row["last_year"]), year=True)
+            nums.add(f"cov_{dim}_{col}", int(cov[col].loc[dim]))
+        nums.add(f"cov_{dim}_first", int(cov["first_year"].loc[dim]), year=True)
+        nums.add(f"cov_{dim}_last", int(cov["last_year"].loc[dim]), year=True)
     per_year = sp.coverage_by_year(index)
     for tag, year in (("first", first), ("last", last)):
         for dim in ("integrity", "accountability"):
-            nums.add(f"cov_{dim}_n_{tag}", int(per_year.loc[dim, year]))
+            nums.add(f"cov_{dim}_n_{tag}", int(per_year[year].loc[dim]))
     nums.add("n_post_soviet", len(sp.POST_SOVIET))
     _kaz_numbers(nums, index, practice_year)
     _change_numbers(nums, index)
-    for row in design.itertuples(index=False):
-        key = SYSTEM_KEYS[str(row.system)]
-        nums.add(f"dp_{key}_design", float(row.design_index), digits=1)
-        nums.add(f"dp_{key}_design_p05", float(row.design_p05), digits=1)
-        nums.add(f"dp_{key}_design_p95", float(row.design_p95), digits=1)
-        nums.add(f"dp_{key}_practice", float(row.practice_index), digits=2)
-        nums.add(f"dp_{key}_practice_p05", float(row.practice_p05), digits=2)
-        nums.add(f"dp_{key}_practice_p95", float(row.practice_p95), digits=2)
+    for row in design.to_dict("records"):
+        key = SYSTEM_KEYS[str(row["system"])]
+        nums.add(f"dp_{key}_design", float(row["design_index"]), digits=1)
+        nums.add(f"dp_{key}_design_p05", float(row["design_p05"]), digits=1)
+        nums.add(f"dp_{key}_design_p95", float(row["design_p95"]), digits=1)
+        nums.add(f"dp_{key}_practice", float(row["practice_index"]), digits=2)
+        nums.add(f"dp_{key}_practice_p05", float(row["practice_p05"]), digits=2)
+        nums.add(f"dp_{key}_practice_p95", float(row["practice_p95"]), digits=2)
         for name in ("design_rank", "practice_rank", "practice_rank_p05", "practice_rank_p95"):
-            _add_whole(nums, f"dp_{key}_{name}", getattr(row, name))
+            _add_whole(nums, f"dp_{key}_{name}", row[name])
     kz = design[design["system"] == "KZ"].iloc[0]
     models = design[design["system"] != "KZ"]
     for side in ("design", "practice"):
@@ -167,8 +166,8 @@ def practice_numbers(
     nums.add("n_events", len(events))
     nums.add("n_kz_trust_figures", len(trust_figures))
     figures = trust_figures["figure"].astype(float)
-    for row, figure in zip(trust_figures.itertuples(index=False), figures, strict=True):
-        _add_whole(nums, f"kz_trust_{row.source_id}", figure)
+    for trust, figure in zip(trust_figures.itertuples(index=False), figures, strict=True):
+        _add_whole(nums, f"kz_trust_{trust.source_id}", figure)
     nums.add("kz_trust_spread", float(figures.max() - figures.min()), digits=1)
     _trust_numbers(nums, index, practice_year)
     return nums
@@ -185,7 +184,7 @@ def _trust_numbers(nums: Numbers, index: sp.PracticeIndex, year: int) -> None:
     rows, _ = index.select("trust", year=year)
     rows = rows.set_index("iso3")
     for code in ("USA", "DEU", "GBR"):
-        nums.add(f"tr_{code.lower()}_py", float(rows.loc[code, "value"]), digits=2)
+        nums.add(f"tr_{code.lower()}_py", float(rows["value"].loc[code]), digits=2)
 
 
 def position_numbers(positions: pd.DataFrame, nums: Numbers) -> dict[str, str]:
@@ -226,12 +225,13 @@ def _kaz_numbers(nums: Numbers, index: sp.PracticeIndex, practice_year: int) -> 
         for tag, year in (("py", practice_year), ("last", index.last_year)):
             if (dim, year) not in table.index:
                 continue
-            row = table.loc[(dim, year)]
-            nums.add(f"kaz_{dim}_{tag}", float(row["value"]), digits=2)
-            nums.add(f"kaz_{dim}_{tag}_p05", float(row["p05"]), digits=2)
-            nums.add(f"kaz_{dim}_{tag}_p95", float(row["p95"]), digits=2)
-            nums.add(f"kaz_{dim}_{tag}_n_sources", int(row["n_sources"]))
-            nums.add(f"kaz_{dim}_{tag}_source_sd", float(np.nan_to_num(row["source_sd"])), digits=2)
+            cell = (dim, year)
+            nums.add(f"kaz_{dim}_{tag}", float(table["value"].loc[cell]), digits=2)
+            nums.add(f"kaz_{dim}_{tag}_p05", float(table["p05"].loc[cell]), digits=2)
+            nums.add(f"kaz_{dim}_{tag}_p95", float(table["p95"].loc[cell]), digits=2)
+            nums.add(f"kaz_{dim}_{tag}_n_sources", int(table["n_sources"].loc[cell]))
+            source_sd = float(np.nan_to_num(table["source_sd"].loc[cell]))
+            nums.add(f"kaz_{dim}_{tag}_source_sd", source_sd, digits=2)
             rank = sp.country_rank(index, sp.KAZ, dim, year)
             for name in ("rank", "rank_p05", "rank_p95"):
                 _add_whole(nums, f"kaz_{dim}_{tag}_{name}", rank[name])
@@ -375,8 +375,8 @@ def peer_table(index: sp.PracticeIndex, year: int, lang: Lang) -> pd.DataFrame:
         rows, _ = index.select(dim, year=year)
         rows = rows.set_index("iso3")
         out[dim] = [
-            f"{interval_text(rows.loc[c, 'value'], rows.loc[c, 'p05'], rows.loc[c, 'p95'], lang)}"
-            f" ({int(rows.loc[c, 'n_sources'])})"
+            f"{interval_text(rows['value'].loc[c], rows['p05'].loc[c], rows['p95'].loc[c], lang)}"
+            f" ({int(rows['n_sources'].loc[c])})"
             if c in rows.index
             else "–"
             for c in codes
@@ -471,20 +471,20 @@ def design_practice_plot(
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
-    for row in table.itertuples(index=False):
-        colour = JURISDICTION_COLOURS.get(str(row.system), "#555555")
-        x, y = float(row.design_index), float(row.practice_index)
+    for row in table.to_dict("records"):
+        colour = JURISDICTION_COLOURS.get(str(row["system"]), "#555555")
+        x, y = float(row["design_index"]), float(row["practice_index"])
         ax.errorbar(
             x,
             y,
-            xerr=[[x - row.design_p05], [row.design_p95 - x]],
-            yerr=[[y - row.practice_p05], [row.practice_p95 - y]],
+            xerr=[[x - row["design_p05"]], [row["design_p95"] - x]],
+            yerr=[[y - row["practice_p05"]], [row["practice_p95"] - y]],
             fmt="o",
             color=colour,
             markeredgecolor="#333333",
             capsize=3,
-            gid=f"system:{row.system}",
-            label=_tr(f"system_{SYSTEM_KEYS[str(row.system)]}", lang),
+            gid=f"system:{row['system']}",
+            label=_tr(f"system_{SYSTEM_KEYS[str(row['system'])]}", lang),
         )
     ax.set_xlabel(wrap(_tr("axis_design", lang), 40))
     ax.set_ylabel(wrap(_tr(f"axis_practice_{dimension}", lang), 36))
