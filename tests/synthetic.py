@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from policingstudy.data.readers.us import ROLES
+
 Rows = Sequence[Sequence[Any]]
 
 
@@ -135,15 +137,7 @@ SURVEY_AGENCIES = [
     (4, "Review Office D", 4, "Minneapolis", "MI", None, None, "Audit", ("audit", "review")),
     (5, "Panel E", 2, "Chicago", "IL", 2016, None, None, ()),
 ]
-SURVEY_ROLES = (
-    "investigative",
-    "review",
-    "audit",
-    "adjudicative",
-    "supervisory",
-    "advisory",
-    "appeals",
-)
+SURVEY_ROLES = ROLES  # the survey's role columns, as the reader names them
 
 
 def write_survey(folder: Path, *, agencies: list[dict] | None = None) -> Path:
